@@ -1,0 +1,31 @@
+# Two commands from a fresh clone (only Python 3.11 + pip needed):
+#   make demo   simulate a tenant, collect it over HTTP, transform, start the dashboard
+#   make test   the test suite (offline) and ruff
+PYTHON ?= python3
+VENV := .venv
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test lint setup clean
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@test -x $(UV) || ($(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)")
+	$(UV) sync --frozen --inexact --quiet
+	@touch $@
+
+setup: $(VENV)/.synced
+
+demo: $(VENV)/.synced
+	$(VENV)/bin/copilot-usage demo --dir demo
+
+test: $(VENV)/.synced
+	$(VENV)/bin/pytest -q
+	$(VENV)/bin/ruff check .
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache

@@ -1,0 +1,113 @@
+"""One collection run: fetch everything (connector.fetch), then land it in DuckDB and record `_runs`.
+
+The write connection is opened only after fetching and is held for the load alone. Each report lands
+in its own transaction together with its `_runs` row, so a failed report commits nothing and the
+others still land.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse import db
+from warehouse.config import Config, Secrets
+
+from . import load
+from .fetch import Outcome, RunResult, fetch_all, new_run_id
+from .reports import REPORTS, plan
+
+log = logging.getLogger("copilot_usage.collect")
+
+CONCEALED_HINT = ("concealed names are ON: reports carry 32-hex hashes instead of user names, so per-user joins "
+                  "to department, job function and manager are impossible until an admin turns concealment off "
+                  "(Microsoft 365 admin center > Settings > Org settings > Reports). Tenant-level figures still work.")
+
+
+def _delta_link(cfg: Config) -> str | None:
+    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+    try:
+        db.migrate(con)
+        row = con.execute("select delta_link from _delta_links where resource = 'users'").fetchone()
+        return row[0] if row else None
+    finally:
+        con.close()
+
+
+def _record(con: duckdb.DuckDBPyConnection, run_id: str, o: Outcome) -> None:
+    con.execute(
+        "insert or replace into _runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [run_id, o.report, o.started_at, datetime.now(UTC), o.status, o.rows, o.bytes, o.requests,
+         o.refresh_date, o.version, o.period, o.message or None],
+    )
+
+
+def _land(con: duckdb.DuckDBPyConnection, run_id: str, loaded_at: datetime, o: Outcome) -> bool | None:
+    """Land one fetched outcome; returns the concealment flag when it is the report settings."""
+    concealed = None
+    if o.report in REPORTS:
+        landed = load.save_report(con, f"{o.report}({o.period})", REPORTS[o.report], o.columns, o.payload,
+                                  run_id=run_id, loaded_at=loaded_at, period=o.period, version=o.version)
+    elif o.report == "users":
+        path, delta_link = o.payload
+        landed = load.save_users(con, path, run_id=run_id, loaded_at=loaded_at, sync=o.version)
+        con.execute("insert or replace into _delta_links values ('users', ?, ?, ?)",
+                    [delta_link, run_id, loaded_at])
+    elif o.report == "subscribed_skus":
+        landed = load.save_skus(con, o.payload.get("value", []), run_id=run_id, loaded_at=loaded_at)
+    else:
+        landed = load.save_report_settings(con, o.payload, run_id=run_id, loaded_at=loaded_at)
+        concealed = con.execute("select display_concealed_names from raw_report_settings where _run_id = ?",
+                                [run_id]).fetchone()[0]
+        if concealed:
+            landed.warnings.append(CONCEALED_HINT)
+    o.rows, o.refresh_date = landed.rows, landed.refresh_date
+    if landed.warnings:
+        o.status = "warning"
+        o.message = "; ".join(filter(None, [o.message, *landed.warnings]))
+    return concealed
+
+
+def land_all(cfg: Config, run_id: str, outcomes: list[Outcome]) -> bool | None:
+    """Open the warehouse for writing and land every successful outcome, each in its own transaction."""
+    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+    concealed = None
+    try:
+        db.migrate(con)
+        loaded_at = datetime.now(UTC)
+        for o in outcomes:
+            if o.status != "ok":
+                _record(con, run_id, o)
+                continue
+            con.execute("begin")
+            try:
+                flag = _land(con, run_id, loaded_at, o)
+                concealed = flag if flag is not None else concealed
+                _record(con, run_id, o)
+                con.execute("commit")
+            except (load.BadReport, duckdb.Error) as e:
+                con.execute("rollback")
+                o.status, o.message, o.rows = "error", str(e), 0
+                _record(con, run_id, o)
+    finally:
+        con.close()
+    return concealed
+
+
+def collect(cfg: Config, *, only: list[str] | None = None, secrets: Secrets | None = None) -> RunResult:
+    """Collect every configured report (or `only` these) plus directory data; land it; return the result."""
+    secrets = secrets or Secrets.from_env()
+    run_id = new_run_id()
+    fetches = plan(cfg, only)
+    with_directory = not only
+    delta_link = _delta_link(cfg) if with_directory else None
+    log.info("run %s: %d report request(s)%s", run_id, len(fetches), " + directory" if with_directory else "")
+    with tempfile.TemporaryDirectory(prefix="copilot-usage-") as tmp:
+        outcomes = asyncio.run(fetch_all(cfg, secrets, fetches, delta_link, Path(tmp), with_directory))
+        concealed = land_all(cfg, run_id, outcomes)
+    return RunResult(run_id, outcomes, concealed)

@@ -1,0 +1,181 @@
+"""Fetch every report and directory resource of one run over Graph, into a temporary folder.
+
+Nothing here touches the warehouse: fetching happens before the write connection is opened, and each
+Outcome carries either a payload to land or the error that `_runs` will record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets as pysecrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from warehouse.config import Config, Secrets
+
+from . import load
+from .graph import ACCEPT_REPORT, GraphError, GraphSession, Response, check
+from .reports import REPORTS_PERMISSION, USER_SELECT, Fetch
+
+log = logging.getLogger("copilot_usage.fetch")
+
+
+@dataclass
+class Outcome:
+    """The result of one fetch + load, as recorded in `_runs`."""
+
+    report: str
+    period: str = ""
+    version: str = ""
+    status: str = "ok"
+    message: str = ""
+    rows: int = 0
+    bytes: int = 0
+    requests: int = 0
+    refresh_date: Any = None
+    retry_after: int | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # set by fetch, consumed by load
+    payload: Any = None
+    columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    """Everything a run did; `exit_code` is 0 (ok), 75 (only throttled, retry later) or 1 (errors)."""
+
+    run_id: str
+    outcomes: list[Outcome]
+    concealed: bool | None = None
+
+    @property
+    def exit_code(self) -> int:
+        statuses = {o.status for o in self.outcomes}
+        if statuses & {"error", "skipped"}:
+            return 1
+        return 75 if "throttled" in statuses else 0
+
+
+def new_run_id() -> str:
+    """A sortable, unique run id."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + pysecrets.token_hex(3)
+
+
+async def _get(g: GraphSession, o: Outcome, url: str, accept: str = "application/json") -> Response:
+    o.requests += 1
+    return await g.get(url, accept=accept)
+
+
+async def _fetch_report(g: GraphSession, f: Fetch, tmp: Path, stop: asyncio.Event) -> Outcome:
+    o = Outcome(f.report.name, f.period, f.version)
+    if stop.is_set():
+        o.status, o.message = "skipped", "not attempted: the run stopped after an authorisation failure"
+        return o
+    try:
+        resp = await _get(g, o, f.url(g.base), accept=ACCEPT_REPORT)
+        if f.report.copilot and f.version == "v2" and resp.status == 400:
+            v1 = f.as_v1()
+            log.warning("%s: v2 refused (%s); falling back to v1 %s", f.label, resp.status, v1.period)
+            o.message = f"v2 refused by Graph, fell back to v1 period {v1.period}"
+            f, o.period, o.version = v1, v1.period, "v1"
+            resp = await _get(g, o, f.url(g.base), accept=ACCEPT_REPORT)
+        check(resp, report=f.label, permission=REPORTS_PERMISSION)
+        body = resp.body
+        text_head = body[:300].strip()
+        if resp.content_type.startswith("text/plain") and text_head.startswith(b"https://"):
+            # seen in the wild: 200 with the pre-authenticated download URL in the body instead of a 302
+            o.requests += 1
+            resp = await g.download(text_head.decode())
+            check(resp, report=f.label, permission=REPORTS_PERMISSION)
+            body = resp.body
+        o.columns = load.inspect_csv(f.label, f.report, body, resp.content_type)
+        path = tmp / f"{f.report.name}_{o.period}.csv"
+        path.write_bytes(body)
+        o.payload, o.bytes = path, len(body)
+    except GraphError as e:
+        o.status = "throttled" if e.throttled else "error"
+        o.message, o.retry_after = str(e), e.retry_after
+        if e.status in (401, 403):
+            stop.set()
+    except load.BadReport as e:
+        o.status, o.message = "error", str(e)
+    return o
+
+
+async def _fetch_users(g: GraphSession, delta_link: str | None, tmp: Path) -> Outcome:
+    o = Outcome("users", "", "delta" if delta_link else "full")
+    url = delta_link or f"{g.base}/v1.0/users/delta?$select={USER_SELECT}"
+    path = tmp / "users.ndjson"
+    try:
+        with path.open("w", encoding="utf-8") as out:
+            while True:
+                resp = await _get(g, o, url)
+                if resp.status == 410 and o.version == "delta":
+                    log.warning("users: the saved delta link expired (410); starting a full sync")
+                    o.version, url = "full", f"{g.base}/v1.0/users/delta?$select={USER_SELECT}"
+                    out.seek(0)
+                    out.truncate()
+                    continue
+                check(resp, report="users", permission="User.Read.All")
+                try:
+                    page = resp.json()
+                    values = page["value"]
+                except (ValueError, KeyError, TypeError):
+                    raise load.BadReport(f"users: a page is not a Graph collection: {resp.body[:120]!r}") from None
+                for v in values:
+                    out.write(json.dumps(v, ensure_ascii=False))
+                    out.write("\n")
+                o.bytes += len(resp.body)
+                if "@odata.nextLink" in page:
+                    url = page["@odata.nextLink"]
+                elif "@odata.deltaLink" in page:
+                    o.payload = (path, page["@odata.deltaLink"])
+                    break
+                else:
+                    raise load.BadReport("users: the last page has neither @odata.nextLink nor @odata.deltaLink")
+    except GraphError as e:
+        o.status, o.message, o.retry_after = ("throttled" if e.throttled else "error"), str(e), e.retry_after
+    except load.BadReport as e:
+        o.status, o.message = "error", str(e)
+    return o
+
+
+async def _fetch_json(g: GraphSession, name: str, path: str, permission: str) -> Outcome:
+    o = Outcome(name)
+    try:
+        resp = await _get(g, o, f"{g.base}/v1.0/{path}")
+        check(resp, report=name, permission=permission)
+        try:
+            o.payload = resp.json()
+        except ValueError:
+            raise load.BadReport(f"{name}: the response is not JSON: {resp.body[:120]!r}") from None
+        o.bytes = len(resp.body)
+    except GraphError as e:
+        o.status, o.message, o.retry_after = ("throttled" if e.throttled else "error"), str(e), e.retry_after
+    except load.BadReport as e:
+        o.status, o.message = "error", str(e)
+    return o
+
+
+async def fetch_all(cfg: Config, secrets: Secrets, fetches: list[Fetch], delta_link: str | None,
+                    tmp: Path, with_directory: bool) -> list[Outcome]:
+    """Fetch everything concurrently (bounded by [graph] max_concurrency) into `tmp`."""
+    sem = asyncio.Semaphore(cfg.graph.max_concurrency)
+    stop = asyncio.Event()
+    async with GraphSession(cfg, secrets) as g:
+        async def bounded(coro: Any) -> Outcome:
+            async with sem:
+                return await coro
+
+        jobs = []
+        if with_directory:
+            jobs.append(_fetch_json(g, "report_settings", "admin/reportSettings", "ReportSettings.Read.All"))
+            jobs.append(_fetch_json(g, "subscribed_skus", "subscribedSkus", "LicenseAssignment.Read.All"))
+        jobs += [_fetch_report(g, f, tmp, stop) for f in fetches]
+        if with_directory and cfg.collect.users:
+            jobs.append(_fetch_users(g, delta_link, tmp))
+        return list(await asyncio.gather(*(bounded(j) for j in jobs)))

@@ -1,0 +1,170 @@
+"""Land fetched Graph bodies in the raw_* tables, in bulk (DuckDB reads the CSV/NDJSON files itself).
+
+Never HTTP here. Each save_* runs inside the caller's transaction, so a report lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from .reports import Report
+
+HASHED = re.compile(r"^[0-9A-F]{32}$")
+
+
+class BadReport(Exception):
+    """A body that is not the report we asked for; the message names the report and what is wrong."""
+
+
+def normalise(name: str) -> str:
+    """Header → column name: case-, whitespace- and punctuation-insensitive snake_case."""
+    return re.sub(r"[^0-9a-z]+", "_", name.strip().lstrip("\ufeff").casefold()).strip("_")
+
+
+def inspect_csv(label: str, report: Report, body: bytes, content_type: str) -> list[str]:
+    """Check that `body` is the CSV report and return its normalised column names (duplicates suffixed)."""
+    head = body[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
+    if not head:
+        raise BadReport(f"{label}: empty body (expected a CSV with a header row)")
+    if "html" in content_type.lower() or head[:1] == b"<":
+        raise BadReport(f"{label}: Graph answered an HTML page instead of the CSV report "
+                        f"(Content-Type {content_type or 'none'}): {head[:80]!r}")
+    if head[:1] in (b"{", b"["):
+        raise BadReport(f"{label}: Graph answered JSON instead of the CSV report: {head[:120]!r}")
+    try:
+        first = body.decode("utf-8-sig").split("\n", 1)[0]
+        raw = next(csv.reader(io.StringIO(first)))
+    except (UnicodeDecodeError, StopIteration, csv.Error) as e:
+        raise BadReport(f"{label}: the header row is not readable UTF-8 CSV: {e}") from None
+    names: list[str] = []
+    for i, h in enumerate(raw):
+        n = normalise(h) or f"unnamed_{i + 1}"
+        k, j = n, 2
+        while k in names:  # a duplicated header keeps both columns; staging takes the first non-empty
+            k, j = f"{n}__{j}", j + 1
+        names.append(k)
+    missing = [c for c in report.required if c not in names]
+    if missing:
+        raise BadReport(f"{label}: the CSV lacks the column(s) {', '.join(missing)}; "
+                        f"got {', '.join(raw[:8])}{'…' if len(raw) > 8 else ''}")
+    return names
+
+
+@dataclass
+class Landed:
+    """What one save_* call landed."""
+
+    rows: int = 0
+    refresh_date: date | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _ensure_columns(con: duckdb.DuckDBPyConnection, table: str, names: list[str]) -> list[str]:
+    have = {r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_name = ?", [table]).fetchall()}
+    added = [n for n in names if n not in have]
+    for n in added:
+        con.execute(f'alter table {table} add column "{n}" varchar')
+    return added
+
+
+def save_report(con: duckdb.DuckDBPyConnection, label: str, report: Report, names: list[str], path: Path,
+                *, run_id: str, loaded_at: datetime, period: str, version: str) -> Landed:
+    """Append one report CSV (all columns as text) to its raw table; rows DuckDB rejects are reported."""
+    table = report.raw_table
+    added = _ensure_columns(con, table, names)
+    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    con.execute("drop table if exists _rej_errors; drop table if exists _rej_scans")
+    sel = ", ".join(f'"{n}"' for n in names)
+    con.execute(
+        f"insert into {table} by name select ? as _run_id, ?::timestamptz as _loaded_at, ? as _period, "
+        f"? as _version, try_cast(nullif(trim(report_refresh_date), '') as date) as _report_refresh_date, {sel} "
+        f"from read_csv(?, header = true, auto_detect = false, columns = {columns}, delim = ',', quote = '\"', "
+        f"escape = '\"', store_rejects = true, rejects_table = '_rej_errors', rejects_scan = '_rej_scans', "
+        f"encoding = 'utf-8')",
+        [run_id, loaded_at, period, version, str(path)],
+    )
+    out = Landed()
+    out.rows = con.execute(f"select count(*) from {table} where _run_id = ? and _period = ?",
+                           [run_id, period]).fetchone()[0]
+    rejects = con.execute("select line, error_type, error_message from _rej_errors order by line").fetchall()
+    con.execute("drop table if exists _rej_errors; drop table if exists _rej_scans")
+    if rejects:
+        total_lines = path.read_bytes().rstrip(b"\r\n").count(b"\n") + 1
+        if any(line >= total_lines for line, _, _ in rejects):
+            raise BadReport(f"{label}: the CSV ends mid-row at line {total_lines} (truncated download?)")
+        lines = ", ".join(str(r[0]) for r in rejects[:10])
+        out.warnings.append(f"{len(rejects)} malformed row(s) skipped at line(s) {lines}"
+                            f"{'…' if len(rejects) > 10 else ''}: {rejects[0][2][:160]}")
+    refresh = con.execute(f"select max(_report_refresh_date), count(distinct _report_refresh_date) from {table} "
+                          f"where _run_id = ? and _period = ?", [run_id, period]).fetchone()
+    out.refresh_date = refresh[0]
+    if out.rows and refresh[0] is None:
+        raise BadReport(f"{label}: no parseable Report Refresh Date (expected YYYY-MM-DD)")
+    if added and con.execute(f"select count(*) from {table} where _run_id <> ?", [run_id]).fetchone()[0]:
+        out.warnings.append(f"new column(s) kept: {', '.join(added)}")
+    if out.rows == 0:
+        out.warnings.append("the report has no rows (recorded as empty, not as 'everyone inactive')")
+    if "user_principal_name" in names and out.rows:
+        hashed = con.execute(
+            f"select count(*) filter (where regexp_full_match(user_principal_name, '[0-9A-F]{{32}}')) "
+            f"from {table} where _run_id = ? and _period = ?", [run_id, period]).fetchone()[0]
+        if hashed:
+            out.warnings.append(f"{hashed} of {out.rows} identities are concealed (32-hex hashes)")
+    return out
+
+
+def save_users(con: duckdb.DuckDBPyConnection, ndjson: Path, *, run_id: str, loaded_at: datetime,
+               sync: str) -> Landed:
+    """Append the users of a delta round (one JSON object per line) to raw_users."""
+    con.execute(
+        """
+        insert into raw_users
+        select ? as _run_id, ?::timestamptz, ?, j->>'$.id', j->>'$.userPrincipalName', j->>'$.displayName',
+               j->>'$.department', j->>'$.jobTitle', j->>'$.officeLocation', j->>'$.companyName',
+               try_cast(j->>'$.accountEnabled' as boolean), j->>'$.userType', j->'$.assignedLicenses',
+               coalesce(j->>'$."manager@delta"[0].id', j->>'$.manager.id'),
+               json_exists(j, '$."manager@delta"') or json_exists(j, '$.manager'),
+               j->>'$."@removed".reason', j
+        from (select json as j from read_json(?, format = 'newline_delimited', records = false))
+        """,
+        [run_id, loaded_at, sync, str(ndjson)],
+    )
+    n = con.execute("select count(*) from raw_users where _run_id = ?", [run_id]).fetchone()[0]
+    missing = con.execute("select count(*) from raw_users where _run_id = ? and id is null", [run_id]).fetchone()[0]
+    if missing:
+        raise BadReport(f"users: {missing} user object(s) without an id")
+    return Landed(rows=n)
+
+
+def save_skus(con: duckdb.DuckDBPyConnection, skus: list[dict], *, run_id: str, loaded_at: datetime) -> Landed:
+    """Append /subscribedSkus."""
+    import json
+
+    rows = [(run_id, loaded_at, s.get("skuId"), s.get("skuPartNumber"), s.get("capabilityStatus"),
+             s.get("consumedUnits"), (s.get("prepaidUnits") or {}).get("enabled"),
+             [p.get("servicePlanId") for p in s.get("servicePlans") or []], json.dumps(s)) for s in skus]
+    if any(r[2] is None for r in rows):
+        raise BadReport("subscribedSkus: an entry without skuId")
+    if rows:
+        con.executemany("insert into raw_subscribed_skus values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return Landed(rows=len(rows))
+
+
+def save_report_settings(con: duckdb.DuckDBPyConnection, body: dict, *, run_id: str, loaded_at: datetime) -> Landed:
+    """Append admin/reportSettings (accepts the bare entity and the documented `value` wrapper)."""
+    import json
+
+    entity = body.get("value", body) if isinstance(body.get("value"), dict) else body
+    if "displayConcealedNames" not in entity:
+        raise BadReport("admin/reportSettings: no displayConcealedNames in the response")
+    con.execute("insert into raw_report_settings values (?, ?, ?, ?)",
+                [run_id, loaded_at, bool(entity["displayConcealedNames"]), json.dumps(body)])
+    return Landed(rows=1)

@@ -1,0 +1,318 @@
+"""A Graph-compatible HTTP server on loopback that serves the simulated tenant in the documented formats.
+
+Two listeners: the Graph host (reports, users, SKUs, report settings; bearer token required) and a
+download host standing in for reports.office.com, where M365 reports are served after a 302 and which
+must never receive the bearer token. `/_sim/*` endpoints (no auth) steer the clock, concealment and faults.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import directory, reports
+from .tenant import Tenant
+
+COPILOT_FUNCS = {
+    "getMicrosoft365CopilotUsageUserDetail": "copilot_user_detail",
+    "getMicrosoft365CopilotUserCountTrend": "copilot_trend",
+    "getMicrosoft365CopilotUserCountSummary": "copilot_summary",
+}
+M365_FUNCS = {
+    "getOffice365ActiveUserDetail": "office365_active_user_detail",
+    "getM365AppUserDetail": "m365_app_user_detail",
+    "getTeamsUserActivityUserDetail": "teams_user_activity_user_detail",
+    "getEmailActivityUserDetail": "email_activity_user_detail",
+}
+PERIODS = {"v1": {"D7": 7, "D30": 30, "D90": 90, "D180": 180}, "v2": {"D7": 7, "D28": 28, "D90": 90, "D180": 180}}
+M365_PERIODS = {"D7": 7, "D30": 30, "D90": 90, "D180": 180}
+PERMISSION = {"reports": "Reports.Read.All", "users": "User.Read.All", "skus": "LicenseAssignment.Read.All",
+              "settings": "ReportSettings.Read.All"}
+
+
+@dataclass
+class Fault:
+    """An injected response: the next `times` requests whose path contains `match` get it."""
+
+    match: str
+    status: int = 429
+    retry_after: int | None = 1
+    body: str | None = None
+    content_type: str = "application/json"
+    times: int = 1
+
+
+@dataclass
+class SimState:
+    """Mutable simulator settings; changed through /_sim endpoints or directly in tests."""
+
+    day: int
+    token: str = "simulated-token"
+    concealed: bool = False
+    v2_supported: bool = True
+    denied: set[str] = field(default_factory=set)
+    throttle_every: int = 0  # every Nth report request answers 429 with Retry-After: 1
+    download_ttl: float = 300.0
+    faults: list[Fault] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    auth_leaks: int = 0
+    report_requests: int = 0
+
+
+class Simulator:
+    """Run the tenant on two loopback ports; `base_url` is what `[graph] base_url` should point at."""
+
+    def __init__(self, tenant: Tenant, host: str = "127.0.0.1", port: int = 0, download_port: int = 0,
+                 day: int | None = None, **settings: object) -> None:
+        self.tenant = tenant
+        self.state = SimState(day=tenant.days - 1 if day is None else day, **settings)  # type: ignore[arg-type]
+        self.lock = threading.Lock()
+        self.downloads: dict[str, tuple[float, tuple]] = {}
+        self.graph = ThreadingHTTPServer((host, port), _handler(self, download=False))
+        self.download = ThreadingHTTPServer((host, download_port), _handler(self, download=True))
+        self.graph.daemon_threads = self.download.daemon_threads = True
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def base_url(self) -> str:
+        """The Graph host URL (no version segment)."""
+        h, p = self.graph.server_address[:2]
+        return f"http://{h}:{p}"
+
+    @property
+    def download_url(self) -> str:
+        """The pre-authenticated download host URL."""
+        h, p = self.download.server_address[:2]
+        return f"http://{h}:{p}"
+
+    def start(self) -> Simulator:
+        """Serve in background threads."""
+        for srv in (self.graph, self.download):
+            th = threading.Thread(target=srv.serve_forever, daemon=True)
+            th.start()
+            self._threads.append(th)
+        return self
+
+    def stop(self) -> None:
+        """Stop both listeners."""
+        for srv in (self.graph, self.download):
+            srv.shutdown()
+            srv.server_close()
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def set_date(self, date: str) -> None:
+        """Move the simulator's report refresh date."""
+        import datetime as dt
+
+        self.state.day = self.tenant.day_of(dt.date.fromisoformat(date))
+
+    def render(self, key: tuple) -> bytes:
+        """Render a report body (serialised: the tenant's day state is not thread-safe)."""
+        kind, name, day, period, version, concealed = key
+        with self.lock:
+            t = self.tenant
+            if name == "copilot_user_detail":
+                return reports.copilot_user_detail(t, day, period, version, concealed)
+            if name == "copilot_trend":
+                return reports.copilot_trend(t, day, period, version)
+            if name == "copilot_summary":
+                return reports.copilot_summary(t, day, period, version)
+            return reports.m365_report(t, name, day, period, concealed)
+
+
+def _args(s: str) -> dict[str, str]:
+    out = {}
+    for part in filter(None, (p.strip() for p in s.split(","))):
+        k, _, v = part.partition("=")
+        out[k.strip()] = v.strip().strip("'")
+    return out
+
+
+def _handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *a: object) -> None:  # quiet
+            pass
+
+        # ------------------------------------------------------------ plumbing
+        def _send(self, status: int, body: bytes = b"", ctype: str = "application/json",
+                  headers: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _json(self, status: int, obj: object, headers: dict[str, str] | None = None) -> None:
+            self._send(status, json.dumps(obj).encode(), "application/json", headers)
+
+        def _error(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+            self._json(status, {"error": {"code": code, "message": message,
+                                          "innerError": {"request-id": secrets.token_hex(8)}}}, headers)
+
+        # ------------------------------------------------------------ verbs
+        def do_GET(self) -> None:  # noqa: N802
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self._route("GET")
+
+        def do_PATCH(self) -> None:  # noqa: N802
+            self._route("PATCH")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._route("POST")
+
+        def _body(self) -> dict:
+            n = int(self.headers.get("Content-Length") or 0)
+            return json.loads(self.rfile.read(n) or b"{}") if n else {}
+
+        def _route(self, method: str) -> None:
+            parts = urlsplit(self.path)
+            path = re.sub("/+", "/", unquote(parts.path))
+            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            st = sim.state
+            if download:
+                return self._download(path)
+            if path.startswith("/_sim/"):
+                return self._admin(method, path)
+            st.requests.append(f"{method} {path}")
+            for f in list(st.faults):
+                if f.match in path:
+                    f.times -= 1
+                    if f.times <= 0:
+                        st.faults.remove(f)
+                    hdr = {"Retry-After": str(f.retry_after)} if f.retry_after is not None else {}
+                    body = f.body if f.body is not None else json.dumps(
+                        {"error": {"code": "TooManyRequests" if f.status == 429 else "Fault",
+                                   "message": f"Injected fault {f.status}"}})
+                    return self._send(f.status, body.encode(), f.content_type, hdr)
+            if self.headers.get("Authorization") != f"Bearer {st.token}":
+                return self._error(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
+            if path.startswith("/beta/reports/getMicrosoft365Copilot"):
+                seg = path.rsplit("/", 1)[-1].split("(")[0]
+                return self._error(400, "BadRequest", f"Resource not found for the segment '{seg}'.")
+            m = re.fullmatch(r"/v1\.0/(copilot/)?reports/(\w+)\((.*)\)", path)
+            if m:
+                return self._report(bool(m.group(1)), m.group(2), _args(m.group(3)))
+            if path in ("/v1.0/users/delta", "/v1.0/users/delta()", "/v1.0/users/microsoft.graph.delta()"):
+                return self._delta(query)
+            if path == "/v1.0/subscribedSkus":
+                if PERMISSION["skus"] in st.denied:
+                    return self._forbidden()
+                return self._json(200, directory.subscribed_skus(sim.tenant, st.day))
+            if path == "/v1.0/admin/reportSettings":
+                if PERMISSION["settings"] in st.denied:
+                    return self._forbidden()
+                if method == "PATCH":
+                    st.concealed = bool(self._body().get("displayConcealedNames", st.concealed))
+                    return self._send(204)
+                return self._json(200, {"@odata.context": f"{sim.base_url}/v1.0/$metadata#admin/reportSettings/$entity",
+                                        "displayConcealedNames": st.concealed})
+            return self._error(404, "ResourceNotFound", f"Resource not found for the segment '{path}'.")
+
+        def _forbidden(self) -> None:
+            self._error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+
+        def _report(self, copilot: bool, func: str, args: dict[str, str]) -> None:
+            st = sim.state
+            if PERMISSION["reports"] in st.denied:
+                return self._error(403, "UnknownError", "Caller does not have the required role or permission.")
+            st.report_requests += 1
+            if st.throttle_every and st.report_requests % st.throttle_every == 0:
+                return self._error(429, "TooManyRequests", "Too many requests.", {"Retry-After": "1"})
+            if copilot:
+                name = COPILOT_FUNCS.get(func)
+                if name is None:
+                    return self._error(400, "BadRequest", f"Resource not found for the segment '{func}'.")
+                version = args.get("version", "v1")
+                if version not in PERIODS or (version == "v2" and not st.v2_supported):
+                    return self._error(400, "BadRequest", f"Invalid value '{version}' for parameter 'version'.")
+                allowed = PERIODS[version]
+                period = args.get("period", "")
+                if period != "ALL" and period not in allowed:
+                    return self._error(400, "BadRequest", f"Invalid period '{period}' for version {version}.")
+                key_period: object = sorted(allowed.values()) if period == "ALL" else allowed[period]
+                if name != "copilot_summary" and period == "ALL":
+                    return self._error(400, "BadRequest", "Period ALL is not simulated for this report.")
+                if name == "copilot_summary" and period != "ALL":
+                    key_period = [allowed[period]]
+                body = sim.render(("copilot", name, st.day, key_period, version, st.concealed))
+                return self._send(200, body, "application/octet-stream")
+            name = M365_FUNCS.get(func)
+            if name is None or args.get("period") not in M365_PERIODS:
+                return self._error(400, "BadRequest", f"Invalid report or period: {func}({args}).")
+            token = secrets.token_urlsafe(18)
+            key = ("m365", name, st.day, M365_PERIODS[args["period"]], "v1", st.concealed)
+            sim.downloads[token] = (time.monotonic() + st.download_ttl, key)
+            self._send(302, b"", "text/plain", {"Location": f"{sim.download_url}/data/download/{token}"})
+
+        def _download(self, path: str) -> None:
+            if self.headers.get("Authorization"):
+                sim.state.auth_leaks += 1
+                return self._error(400, "BadRequest", "The bearer token must not be sent to the download host.")
+            token = path.rsplit("/", 1)[-1]
+            entry = sim.downloads.pop(token, None)
+            if entry is None or entry[0] < time.monotonic():
+                return self._send(404, b"<html><body>Download link expired</body></html>", "text/html")
+            self._send(200, sim.render(entry[1]), "application/octet-stream")
+
+        def _delta(self, query: dict[str, str]) -> None:
+            st = sim.state
+            if PERMISSION["users"] in st.denied:
+                return self._forbidden()
+            try:
+                if "$skiptoken" in query:
+                    state = directory.decode_token(query["$skiptoken"])
+                elif "$deltatoken" in query:
+                    prev = directory.decode_token(query["$deltatoken"])
+                    if prev["since"] > st.day:
+                        return self._error(410, "SyncStateNotFound", "The delta token is no longer valid.")
+                    state = {"since": prev["since"], "day": st.day, "select": prev["select"]}
+                else:
+                    select = [s for s in query.get("$select", "").split(",") if s]
+                    state = {"since": None, "day": st.day, "select": select or ["displayName", "userPrincipalName"]}
+            except (ValueError, KeyError):
+                return self._error(400, "BadRequest", "Invalid skip or delta token.")
+            prefer = re.search(r"odata\.maxpagesize=(\d+)", self.headers.get("Prefer", ""))
+            if prefer:
+                state["page_size"] = int(prefer.group(1))
+            with sim.lock:
+                page = directory.delta_page(sim.tenant, state, sim.base_url)
+            self._json(200, page)
+
+        def _admin(self, method: str, path: str) -> None:
+            st = sim.state
+            if path == "/_sim/stats":
+                return self._json(200, {"requests": st.requests, "auth_leaks": st.auth_leaks,
+                                        "date": sim.tenant.date(st.day).isoformat()})
+            body = self._body() if method == "POST" else {}
+            if path == "/_sim/clock" and method == "POST":
+                sim.set_date(body["date"])
+            elif path == "/_sim/settings" and method == "POST":
+                for k in ("concealed", "v2_supported", "throttle_every", "download_ttl"):
+                    if k in body:
+                        setattr(st, k, body[k])
+                if "denied" in body:
+                    st.denied = set(body["denied"])
+            elif path == "/_sim/faults" and method == "POST":
+                st.faults.extend(Fault(**f) for f in body.get("faults", []))
+            else:
+                return self._error(404, "NotFound", path)
+            self._json(200, {"ok": True, "date": sim.tenant.date(st.day).isoformat()})
+
+    return Handler

@@ -1,0 +1,290 @@
+"""A deterministic synthetic Microsoft 365 tenant: people, org chart, licences and daily Copilot activity.
+
+Everything is generated with numpy from `seed`, vectorised over users, so 300k users x 180 days builds
+in well under a minute. Day `d` is an index from `start` (day 0) to `end` (day `days - 1`); the simulator
+serves reports "as of" one of those days (the report refresh date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# (department, trajectory): how Copilot adoption develops over the simulated period
+DEPARTMENTS: list[tuple[str, str]] = [
+    ("Finance", "grow"),
+    ("Sales", "grow"),
+    ("Marketing", "stagnate"),
+    ("Engineering", "grow"),
+    ("Human Resources", "decline"),
+    ("Legal", "stagnate"),
+    ("Operations", "decline"),
+    ("Customer Support", "grow"),
+    ("IT", "grow"),
+    ("Procurement", "stagnate"),
+    ("Research & Development", "stagnate"),
+    ("Executive Office", "grow"),
+]
+TITLES: dict[str, list[str]] = {
+    "Finance": ["Financial Analyst", "Accountant", "Controller", "Finance Manager"],
+    "Sales": ["Account Executive", "Sales Representative", "Sales Manager", "Account Manager"],
+    "Marketing": ["Marketing Specialist", "Content Writer", "Marketing Manager", "Brand Manager"],
+    "Engineering": ["Software Engineer", "DevOps Engineer", "QA Engineer", "Engineering Manager"],
+    "Human Resources": ["HR Generalist", "Recruiter", "HR Business Partner", "HR Manager"],
+    "Legal": ["Paralegal", "Legal Counsel", "Compliance Officer", "General Counsel"],
+    "Operations": ["Operations Analyst", "Logistics Coordinator", "Operations Manager", "Planner"],
+    "Customer Support": ["Support Agent", "Support Engineer", "Customer Success Manager", "Team Lead"],
+    "IT": ["System Administrator", "Service Desk Analyst", "IT Manager", "Security Analyst"],
+    "Procurement": ["Buyer", "Procurement Specialist", "Procurement Manager", "Category Manager"],
+    "Research & Development": ["Research Scientist", "Lab Technician", "Product Manager", "Data Scientist"],
+    "Executive Office": ["Executive Assistant", "Chief of Staff", "Director", "Vice President"],
+}
+PREFIXES = ["", "", "", "", "Sr. ", "Senior ", "Junior ", "Lead ", "Principal "]
+FIRST = ["Alex", "Sam", "Maria", "Jan", "Priya", "Chen", "Fatima", "Lukas", "Zoë", "José", "Aiko", "Olu",
+         "Ingrid", "Mateo", "Noor", "Emma", "Liam", "Sofia", "Yusuf", "Hana", "Øyvind", "Elif", "Raj", "Mei"]
+LAST = ["Smith", "Müller", "García", "Kowalski", "Nguyen", "Okafor", "Tanaka", "Rossi", "Johansson",
+        "Dubois", "Kumar", "Silva", "Novak", "O'Brien", "Schmidt", "Haddad", "Larsen", "Moreau", "Ito", "Khan"]
+OFFICES = ["Amsterdam", "Berlin", "Dublin", "London", "Madrid", "New York", "Seattle", "Singapore", "Remote"]
+
+# Copilot apps as the simulator tracks them (report columns are derived from these)
+APPS = ["teams", "word", "excel", "powerpoint", "outlook", "onenote", "loop",
+        "chat_work", "chat_web", "m365_app", "edge", "agent"]
+APP_WEIGHT = np.array([0.85, 0.45, 0.3, 0.25, 0.55, 0.06, 0.04, 0.7, 0.25, 0.3, 0.12, 0.08])
+
+E5_SKU = "06ebc4ee-1bb5-47dd-8120-11324bc54e06"
+COPILOT_SKU = "639dec6b-bb19-468b-871c-c5c441c4b0cb"
+COPILOT_SALES_SKU = "15f2e9fc-b782-4f73-bf51-81d8b7fff6f4"  # a bundle found by service plan, not by name
+COPILOT_APPS_PLAN = "a62f8878-de10-42f3-b68f-6149a25ceb97"
+COPILOT_CHAT_PLAN = "3f30311c-6b1e-48a4-ab79-725b469da960"
+
+
+@dataclass
+class DayState:
+    """Per-user Copilot state as of one day (the report refresh date)."""
+
+    day: int
+    last_active: np.ndarray  # (users, apps) int16 day index, -1 = never
+    trend_active: np.ndarray  # (day+1, apps+1) active users per day; last column = any app
+    trend_enabled: np.ndarray  # (day+1,) licensed users per day
+    trend_prompts: np.ndarray  # (day+1,) prompts per day
+
+
+@dataclass
+class Tenant:
+    """The synthetic tenant; build with `Tenant.generate(users, days, seed, end)`."""
+
+    seed: int
+    n: int
+    days: int
+    start: dt.date
+    ids: list[str]
+    upn: list[str]
+    display: list[str]
+    title: list[str]
+    office: np.ndarray
+    dept: np.ndarray  # department index at day 0, -1 = none
+    dept_moved: np.ndarray  # department after move_day
+    move_day: np.ndarray  # day the user changes department (days = never)
+    manager: np.ndarray  # manager index before the move, -1 none
+    manager_moved: np.ndarray
+    guest: np.ndarray
+    enabled: np.ndarray
+    hire_day: np.ndarray
+    delete_day: np.ndarray
+    lic_start: np.ndarray  # first day with a Copilot licence (days = never)
+    lic_end: np.ndarray  # day the licence is removed (days + 180 = never)
+    lic_sku: np.ndarray  # 0 = Microsoft_365_Copilot, 1 = sales bundle
+    plans_disabled: np.ndarray  # Copilot plans switched off for the user
+    engagement: np.ndarray
+    chat_share: np.ndarray
+    _state: DayState | None = field(default=None, repr=False)
+    _daily_any: np.ndarray | None = field(default=None, repr=False)
+    _daily_prompts: np.ndarray | None = field(default=None, repr=False)
+
+    # ---------------------------------------------------------------- generation
+    @classmethod
+    def generate(cls, users: int = 500, days: int = 90, seed: int = 7, end: dt.date | None = None) -> Tenant:
+        """Build a tenant of `users` people with `days` days of history ending on `end`."""
+        if users < 20 or days < 7:
+            raise ValueError("the simulator needs at least 20 users and 7 days")
+        end = end or dt.date(2026, 11, 20)
+        rng = np.random.default_rng(seed)
+        n = users
+        nd = len(DEPARTMENTS)
+        dept_w = rng.dirichlet(np.full(nd, 4.0))
+        dept = rng.choice(nd, size=n, p=dept_w).astype(np.int16)
+        dept[rng.random(n) < 0.02] = -1
+        dept[0] = nd - 1  # the CEO sits in the executive office
+        first = rng.integers(0, len(FIRST), n)
+        last = rng.integers(0, len(LAST), n)
+        raw_ids = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
+        ids = [str(uuid.UUID(bytes=bytes(b), version=4)) for b in raw_ids]
+        upn = [f"{_ascii(FIRST[f])}.{_ascii(LAST[g])}{i}@contoso.example".lower()
+               for i, (f, g) in enumerate(zip(first, last, strict=True))]
+        display = [f"{FIRST[f]} {LAST[g]}" for f, g in zip(first, last, strict=True)]
+        prefix = rng.integers(0, len(PREFIXES), n)
+        tix = rng.integers(0, 4, n)
+        title = []
+        no_title = rng.random(n) < 0.03
+        for i in range(n):
+            if no_title[i] or dept[i] < 0:
+                title.append("")
+                continue
+            t = TITLES[DEPARTMENTS[dept[i]][0]][tix[i]]
+            title.append(PREFIXES[prefix[i]] + (t.lower() if i % 37 == 5 else t))
+        title[0] = "Chief Executive Officer"
+
+        manager = cls._org_chart(rng, dept, n)
+        move_day = np.full(n, days, dtype=np.int32)
+        movers = rng.random(n) < 0.02
+        movers[0] = False
+        move_day[movers] = rng.integers(1, days, movers.sum())
+        dept_moved = dept.copy()
+        dept_moved[movers] = rng.integers(0, nd, movers.sum())
+        manager_moved = manager.copy()
+        heads = {d: np.flatnonzero((dept == d) & (manager == 0)) for d in range(nd)}
+        for i in np.flatnonzero(movers):
+            h = heads.get(int(dept_moved[i]))
+            manager_moved[i] = int(h[0]) if h is not None and len(h) else 0
+
+        hire_day = np.zeros(n, dtype=np.int32)
+        hires = rng.random(n) < 0.03
+        hires[0] = False
+        hire_day[hires] = rng.integers(1, days, hires.sum())
+        delete_day = np.full(n, days + 1000, dtype=np.int32)
+        leavers = (rng.random(n) < 0.015) & ~hires
+        leavers[0] = False
+        delete_day[leavers] = rng.integers(days // 2, days + 1, leavers.sum())
+        guest = rng.random(n) < 0.01
+        guest[0] = False
+        enabled = rng.random(n) > 0.01
+
+        # licence rollout in three waves by department
+        wave = rng.integers(0, 3, nd)
+        lic_start = np.full(n, days, dtype=np.int32)
+        eligible = (rng.random(n) < 0.78) & ~guest
+        eligible[0] = True
+        dd = np.where(dept >= 0, dept, 0)
+        ws = (wave[dd] * days * 0.2).astype(np.int32) + rng.integers(0, max(2, days // 12), n)
+        lic_start[eligible] = np.maximum(ws[eligible], hire_day[eligible])
+        lic_start[lic_start >= days] = days
+        lic_end = np.full(n, days + 180, dtype=np.int32)
+        drop = eligible & (rng.random(n) < 0.03) & (lic_start < days - 7)
+        lic_end[drop] = lic_start[drop] + rng.integers(7, days, drop.sum())
+        lic_sku = ((dept == 1) & (rng.random(n) < 0.3)).astype(np.int8)
+        plans_disabled = eligible & (rng.random(n) < 0.01)
+
+        engagement = rng.beta(2.0, 2.2, n) * 1.6
+        chat_share = rng.uniform(0.2, 0.6, n)
+        return cls(seed, n, days, end - dt.timedelta(days=days - 1), ids, upn, display, title,
+                   rng.integers(0, len(OFFICES), n), dept, dept_moved, move_day, manager, manager_moved,
+                   guest, enabled, hire_day, delete_day, lic_start, lic_end, lic_sku, plans_disabled,
+                   engagement, chat_share)
+
+    @staticmethod
+    def _org_chart(rng: np.random.Generator, dept: np.ndarray, n: int) -> np.ndarray:
+        """Managers: a head per department reporting to the CEO (user 0), team leads, members."""
+        manager = np.full(n, -1, dtype=np.int32)
+        for d in range(len(DEPARTMENTS)):
+            members = np.flatnonzero(dept == d)
+            members = members[members != 0]
+            if not len(members):
+                continue
+            head = members[0]
+            manager[head] = 0
+            leads = members[1: 1 + max(1, len(members) // 9)]
+            manager[leads] = head
+            rest = members[1 + len(leads):]
+            if len(rest):
+                manager[rest] = rng.choice(leads, size=len(rest))
+        nodept = np.flatnonzero(dept < 0)
+        manager[nodept] = 0
+        manager[0] = -1
+        return manager
+
+    # ---------------------------------------------------------------- point-in-time views
+    def date(self, day: int) -> dt.date:
+        """The calendar date of a day index."""
+        return self.start + dt.timedelta(days=day)
+
+    def day_of(self, date: dt.date) -> int:
+        """The day index of a calendar date (must lie inside the simulated period)."""
+        d = (date - self.start).days
+        if not 0 <= d < self.days:
+            raise ValueError(f"{date} is outside the simulated period {self.start}..{self.date(self.days - 1)}")
+        return d
+
+    def present(self, day: int) -> np.ndarray:
+        """Users who exist in the directory on `day`."""
+        return (self.hire_day <= day) & (self.delete_day > day)
+
+    def licensed(self, day: int) -> np.ndarray:
+        """Users holding an effective Copilot licence on `day`."""
+        return (self.lic_start <= day) & (self.lic_end > day) & ~self.plans_disabled & self.present(day)
+
+    def dept_on(self, day: int) -> np.ndarray:
+        """Department index per user on `day`."""
+        return np.where(self.move_day <= day, self.dept_moved, self.dept)
+
+    def manager_on(self, day: int) -> np.ndarray:
+        """Manager index per user on `day`."""
+        return np.where(self.move_day <= day, self.manager_moved, self.manager)
+
+    def _propensity(self, day: int) -> np.ndarray:
+        t = day / max(1, self.days - 1)
+        curves = {"grow": 0.12 + 0.5 * t, "stagnate": 0.3 - 0.04 * t, "decline": 0.55 - 0.38 * t}
+        per_dept = np.array([curves[kind] for _, kind in DEPARTMENTS])
+        d = self.dept_on(day)
+        p = np.where(d >= 0, per_dept[np.maximum(d, 0)], 0.2)
+        weekday = self.date(day).weekday()
+        return p * self.engagement * (0.12 if weekday >= 5 else 1.0)
+
+    def state(self, day: int) -> DayState:
+        """Copilot activity state as of `day`, advanced incrementally from the last state served."""
+        if self._state is not None and self._state.day == day:
+            return self._state
+        if self._state is None or self._state.day > day:
+            self._daily_any = np.zeros((self.days, self.n), dtype=bool)
+            self._daily_prompts = np.zeros((self.days, self.n), dtype=np.uint16)
+            last = np.full((self.n, len(APPS)), -1, dtype=np.int16)
+            t_act = np.zeros((self.days, len(APPS) + 1), dtype=np.int64)
+            t_en = np.zeros(self.days, dtype=np.int64)
+            t_pr = np.zeros(self.days, dtype=np.int64)
+            begin = 0
+        else:
+            s = self._state
+            last, t_act, t_en, t_pr, begin = s.last_active, s.trend_active, s.trend_enabled, s.trend_prompts, s.day + 1
+        for d in range(begin, day + 1):
+            rng = np.random.default_rng([self.seed, d])
+            lic = np.flatnonzero(self.licensed(d))
+            p = self._propensity(d)[lic]
+            act = rng.random((len(lic), len(APPS))) < (p[:, None] * APP_WEIGHT[None, :])
+            anyact = act.any(axis=1)
+            prompts = rng.poisson(1.0 + 5.0 * self.engagement[lic]) * anyact + anyact
+            rows, cols = np.nonzero(act)
+            last[lic[rows], cols] = d
+            self._daily_any[d, lic] = anyact
+            self._daily_prompts[d, lic] = np.minimum(prompts, 65535)
+            t_act[d, :-1] = act.sum(axis=0)
+            t_act[d, -1] = anyact.sum()
+            t_en[d] = len(lic)
+            t_pr[d] = int(prompts.sum())
+        self._state = DayState(day, last, t_act, t_en, t_pr)
+        return self._state
+
+    def window(self, day: int, period: int) -> tuple[np.ndarray, np.ndarray]:
+        """(active usage days, prompts) per user over the `period` days ending on `day`."""
+        self.state(day)
+        assert self._daily_any is not None and self._daily_prompts is not None
+        lo = max(0, day - period + 1)
+        days_active = self._daily_any[lo: day + 1].sum(axis=0)
+        prompts = self._daily_prompts[lo: day + 1].sum(axis=0, dtype=np.int64)
+        return days_active, prompts
+
+
+def _ascii(s: str) -> str:
+    table = str.maketrans({"ë": "e", "é": "e", "ü": "u", "í": "i", "ø": "o", "Ø": "O", "'": ""})
+    return s.translate(table)

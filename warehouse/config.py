@@ -1,0 +1,144 @@
+"""Typed configuration: one TOML file, validated once at start-up; secrets only from the environment."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+SECRET_ENV = {
+    "client_secret": "COPILOT_USAGE_CLIENT_SECRET",
+    "graph_token": "COPILOT_USAGE_GRAPH_TOKEN",
+    "certificate_password": "COPILOT_USAGE_CERTIFICATE_PASSWORD",
+    "smtp_password": "COPILOT_USAGE_SMTP_PASSWORD",
+}
+
+
+class ConfigError(Exception):
+    """A configuration file is missing, unreadable or invalid; the message names the file and key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GraphConfig(_Section):
+    base_url: str = "https://graph.microsoft.com"
+    timeout_seconds: float = Field(120.0, gt=0)
+    max_retries: int = Field(3, ge=0, le=10)
+    max_concurrency: int = Field(4, ge=1, le=16)
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        v = v.strip().rstrip("/")
+        if not v.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http:// for a local simulator)")
+        if v.endswith(("/v1.0", "/beta")):
+            raise ValueError("give the host only, without /v1.0 or /beta")
+        return v
+
+
+class AuthConfig(_Section):
+    method: Literal["client_secret", "certificate", "managed_identity", "token"] = "client_secret"
+    tenant_id: str = ""
+    client_id: str = ""
+    certificate_path: str = ""
+    authority: str = "https://login.microsoftonline.com"
+
+
+class CollectConfig(_Section):
+    copilot_version: Literal["v2", "v1"] = "v2"
+    copilot_user_detail_periods: list[Literal["D7", "D28", "D90", "D180"]] = ["D7", "D28"]
+    copilot_trend_period: Literal["D7", "D28", "D90", "D180"] = "D90"
+    m365_reports: list[
+        Literal[
+            "office365_active_user_detail",
+            "m365_app_user_detail",
+            "teams_user_activity_user_detail",
+            "email_activity_user_detail",
+        ]
+    ] = [
+        "office365_active_user_detail",
+        "m365_app_user_detail",
+        "teams_user_activity_user_detail",
+        "email_activity_user_detail",
+    ]
+    m365_period: Literal["D7", "D30", "D90", "D180"] = "D7"
+    users: bool = True
+
+
+class WarehouseConfig(_Section):
+    path: str = "copilot_usage.duckdb"
+    lock_timeout_seconds: float = Field(60.0, ge=0)
+
+
+class Config(_Section):
+    graph: GraphConfig = GraphConfig()
+    auth: AuthConfig = AuthConfig()
+    collect: CollectConfig = CollectConfig()
+    warehouse: WarehouseConfig = WarehouseConfig()
+    source: str = "<defaults>"
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Secrets read from the environment at the moment they are needed; never stored in the TOML."""
+
+    client_secret: str | None
+    graph_token: str | None
+    certificate_password: str | None
+
+    @classmethod
+    def from_env(cls) -> Secrets:
+        """Read the secrets from their environment variables (empty means unset)."""
+        return cls(*(os.environ.get(SECRET_ENV[k]) or None for k in ("client_secret", "graph_token",
+                                                                      "certificate_password")))
+
+    def __repr__(self) -> str:  # never print a secret, even by accident
+        return "Secrets(<redacted>)"
+
+
+def _format_error(path: Path, err: ValidationError) -> str:
+    lines = [f"invalid configuration in {path}:"]
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"])
+        msg = "unknown key (not in config.example.toml)" if e["type"] == "extra_forbidden" else e["msg"]
+        lines.append(f"  [{key}] {msg}")
+    return "\n".join(lines)
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Load and validate a TOML configuration file; raise ConfigError naming the file and key."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file not found: {p} (copy config.example.toml)") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{p}: not valid TOML: {e}") from None
+    for secret in ("client_secret", "password", "token", "smtp_password"):
+        for section, values in data.items():
+            if isinstance(values, dict) and secret in values:
+                env = SECRET_ENV.get(secret, SECRET_ENV["smtp_password"])
+                raise ConfigError(f"{p}: [{section}] {secret} must not be in the file; set {env} instead")
+    try:
+        cfg = Config.model_validate({**data, "source": str(p)})
+    except ValidationError as e:
+        raise ConfigError(_format_error(p, e)) from None
+    _check_auth(cfg, p)
+    return cfg
+
+
+def _check_auth(cfg: Config, p: Path) -> None:
+    a = cfg.auth
+    if a.method in ("client_secret", "certificate"):
+        for key in ("tenant_id", "client_id"):
+            if not getattr(a, key):
+                raise ConfigError(f"{p}: [auth] {key} is required when method = {a.method!r}")
+    if a.method == "certificate" and not a.certificate_path:
+        raise ConfigError(f"{p}: [auth] certificate_path is required when method = 'certificate'")

@@ -1,0 +1,56 @@
+"""The DuckDB file: connections (with a bounded wait for the single-writer lock) and migrations."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(str(resources.files("warehouse") / "sql"))
+
+
+class WarehouseBusy(Exception):
+    """Another process holds the DuckDB file; raised after waiting the configured time."""
+
+
+def connect(path: str, *, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, retrying while another process holds the lock, up to `wait_seconds`."""
+    if not read_only and not path.startswith("md:") and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.1
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower() or time.monotonic() >= deadline:
+                if "lock" in str(e).lower():
+                    raise WarehouseBusy(
+                        f"the warehouse {path} is in use by another process (a collection or a dashboard "
+                        f"query) and stayed locked for {wait_seconds:.0f} s; try again later") from None
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply `sql/migrations/*.sql` not yet recorded in `_migrations`, each in its own transaction."""
+    con.execute("create table if not exists _migrations (name varchar primary key, applied_at timestamptz)")
+    done = {r[0] for r in con.execute("select name from _migrations").fetchall()}
+    applied = []
+    for f in sorted((SQL_DIR / "migrations").glob("*.sql")):
+        if f.name in done:
+            continue
+        con.execute("begin")
+        try:
+            con.execute(f.read_text())
+            con.execute("insert into _migrations values (?, ?)", [f.name, datetime.now(UTC)])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(f.name)
+    return applied
