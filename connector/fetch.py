@@ -86,7 +86,7 @@ async def _fetch_report(g: GraphSession, f: Fetch, tmp: Path, stop: asyncio.Even
         check(resp, report=f.label, permission=REPORTS_PERMISSION)
         body = resp.body
         text_head = body[:300].strip()
-        if resp.content_type.startswith("text/plain") and text_head.startswith(b"https://"):
+        if resp.content_type.startswith("text/plain") and text_head.startswith((b"https://", b"http://")):
             # seen in the wild: 200 with the pre-authenticated download URL in the body instead of a 302
             o.requests += 1
             resp = await g.download(text_head.decode())

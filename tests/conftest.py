@@ -1,0 +1,48 @@
+"""Shared fixtures: a small deterministic tenant served over real HTTP, and a config pointing at it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from connector.simulator.server import Simulator
+from connector.simulator.tenant import Tenant
+from warehouse.config import Config, load_config
+
+END = dt.date(2026, 11, 20)
+
+
+@pytest.fixture(scope="session")
+def tenant() -> Tenant:
+    return Tenant.generate(users=400, days=60, seed=11, end=END)
+
+
+@pytest.fixture
+def sim(tenant: Tenant):
+    tenant._state = None  # each test starts from the same clock and state
+    with Simulator(tenant) as s:
+        yield s
+
+
+def write_config(tmp_path: Path, base_url: str, extra: str = "") -> Path:
+    p = tmp_path / "config.toml"
+    p.write_text(f'[graph]\nbase_url = "{base_url}"\nmax_retries = 3\n\n[auth]\nmethod = "token"\n\n'
+                 f'[warehouse]\npath = "{(tmp_path / "wh.duckdb").as_posix()}"\nlock_timeout_seconds = 5\n{extra}')
+    return p
+
+
+@pytest.fixture
+def cfg(tmp_path: Path, sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> Config:
+    monkeypatch.setenv("COPILOT_USAGE_GRAPH_TOKEN", sim.state.token)
+    return load_config(write_config(tmp_path, sim.base_url))
+
+
+def query(cfg: Config, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
