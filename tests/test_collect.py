@@ -131,7 +131,8 @@ def test_v2_refused_falls_back_to_v1_with_d30(cfg, sim):
     detail = [o for o in result.outcomes if o.report == "copilot_usage_user_detail"]
     assert {(o.period, o.version) for o in detail} == {("D7", "v1"), ("D30", "v1")}
     assert all("fell back to v1" in o.message for o in detail)
-    assert query(cfg, "select distinct report_period from raw_copilot_usage_user_detail order by 1") == [("30",), ("7",)]
+    periods = query(cfg, "select distinct report_period from raw_copilot_usage_user_detail order by 1")
+    assert periods == [("30",), ("7",)]
 
 
 def test_html_error_page_with_200_is_rejected_and_old_data_untouched(cfg, sim):
