@@ -93,9 +93,14 @@ def run(config_path: str) -> None:
 
 
 def _transform(cfg: Config) -> int:
+    from warehouse.transform import TransformError
     from warehouse.transform import transform as do_transform
 
-    report = do_transform(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+    try:
+        report = do_transform(cfg.warehouse.path, cfg.model, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+    except TransformError as e:
+        console.print(f"[red]transform failed[/]: {escape(str(e))}")
+        return 1
     for name, secs in report.timings:
         logging.getLogger("copilot_usage.transform").debug("%s %.2fs", name, secs)
     console.print(f"transform: {len(report.timings)} object(s) built in {report.seconds:.1f} s"

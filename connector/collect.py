@@ -34,9 +34,12 @@ def _delta_link(cfg: Config) -> str | None:
     try:
         db.migrate(con)
         row = con.execute("select delta_link from _delta_links where resource = 'users'").fetchone()
-        return row[0] if row else None
     finally:
         con.close()
+    if row and not row[0].startswith(cfg.graph.base_url + "/"):
+        log.warning("users: the saved delta link belongs to another Graph host; starting a full sync")
+        return None
+    return row[0] if row else None
 
 
 def _record(con: duckdb.DuckDBPyConnection, run_id: str, o: Outcome) -> None:

@@ -72,6 +72,40 @@ class CollectConfig(_Section):
     users: bool = True
 
 
+class JobFunctionRule(_Section):
+    pattern: str  # a regular expression matched case-insensitively against the job title
+    job_function: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _regex(cls, v: str) -> str:
+        import re
+
+        try:
+            re.compile(v)
+        except re.error as e:
+            raise ValueError(f"not a valid regular expression: {e}") from None
+        return v
+
+
+class StagnationConfig(_Section):
+    target_rate: float = Field(0.60, gt=0, le=1)
+    lookback_weeks: int = Field(4, ge=2, le=26)
+    min_slope_points_per_week: float = Field(2.0, ge=0)
+    decline_points_per_week: float = Field(3.0, gt=0)
+    min_licensed_days: int = Field(30, ge=0)
+
+
+class ModelConfig(_Section):
+    min_group_size: int = Field(5, ge=3)
+    unassigned_label: str = "Unassigned"
+    job_function_strip_words: list[str] = ["sr", "senior", "jr", "junior", "lead", "principal", "associate",
+                                           "staff", "trainee", "intern"]
+    job_function_rules: list[JobFunctionRule] = []
+    job_function_overrides_csv: str = ""
+    stagnation: StagnationConfig = StagnationConfig()
+
+
 class WarehouseConfig(_Section):
     path: str = "copilot_usage.duckdb"
     lock_timeout_seconds: float = Field(60.0, ge=0)
@@ -82,6 +116,7 @@ class Config(_Section):
     auth: AuthConfig = AuthConfig()
     collect: CollectConfig = CollectConfig()
     warehouse: WarehouseConfig = WarehouseConfig()
+    model: ModelConfig = ModelConfig()
     source: str = "<defaults>"
 
 

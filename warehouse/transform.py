@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
 
 from . import db
+from .config import ModelConfig
 
-LAYERS = ("staging", "marts")
+LAYERS = ("staging", "intermediate", "marts")
 
 
 @dataclass
@@ -19,8 +24,67 @@ class TransformReport:
     seconds: float = 0.0
 
 
-def transform(path: str, *, wait_seconds: float = 60.0) -> TransformReport:
-    """Run every staging and mart SQL file in one transaction, then the checks; return timings and failures."""
+def ordered(files: list[Path]) -> list[Path]:
+    """Files in name order, except that a file comes after the files whose objects it references."""
+    texts = {f: re.sub(r"--[^\n]*", "", f.read_text()) for f in files}
+    done: list[Path] = []
+
+    def visit(f: Path, path: tuple[Path, ...] = ()) -> None:
+        if f in done:
+            return
+        if f in path:
+            raise TransformError(f"circular reference between {', '.join(p.name for p in path)}")
+        for dep in files:
+            if dep is not f and re.search(rf"\b{re.escape(dep.stem)}\b", texts[f]):
+                visit(dep, (*path, f))
+        done.append(f)
+
+    for f in files:
+        visit(f)
+    return done
+
+
+class TransformError(Exception):
+    """A model file failed; the message names the SQL file."""
+
+
+def _write_params(con: duckdb.DuckDBPyConnection, model: ModelConfig) -> None:
+    """Store the model parameters from config in `_model_*` tables, which the SQL reads."""
+    s = model.stagnation
+    nums = {"min_group_size": model.min_group_size, "target_rate": s.target_rate, "lookback_weeks": s.lookback_weeks,
+            "min_slope_points_per_week": s.min_slope_points_per_week,
+            "decline_points_per_week": s.decline_points_per_week, "min_licensed_days": s.min_licensed_days}
+    con.execute("create or replace table _model_params (name varchar primary key, num double, txt varchar)")
+    con.executemany("insert into _model_params values (?, ?, null)", list(nums.items()))
+    con.execute("insert into _model_params values ('unassigned_label', null, ?)", [model.unassigned_label])
+    con.execute("create or replace table _job_function_strip as select unnest(?::varchar[]) as word",
+                [[w.lower().strip(".") for w in model.job_function_strip_words]])
+    con.execute("create or replace table _job_function_rules (priority integer, pattern varchar, job_function varchar)")
+    for i, r in enumerate(model.job_function_rules):
+        con.execute("insert into _job_function_rules values (?, ?, ?)", [i, r.pattern, r.job_function])
+    con.execute("create or replace table _job_function_overrides (key varchar, job_function varchar)")
+    if model.job_function_overrides_csv:
+        _load_overrides(con, model.job_function_overrides_csv)
+
+
+def _load_overrides(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    p = Path(path)
+    if not p.is_file():
+        raise TransformError(f"[model] job_function_overrides_csv: file not found: {p}")
+    try:
+        cols = [r[0].lower() for r in con.execute(
+            "describe select * from read_csv(?, header = true, all_varchar = true)", [str(p)]).fetchall()]
+    except duckdb.Error as e:
+        raise TransformError(f"{p}: not a readable CSV: {e}") from None
+    if not {"key", "job_function"} <= set(cols):
+        raise TransformError(f"{p}: needs the columns key,job_function (got {','.join(cols)})")
+    con.execute("insert into _job_function_overrides select lower(trim(key)), trim(job_function) "
+                "from read_csv(?, header = true, all_varchar = true) where nullif(trim(key), '') is not null "
+                "and nullif(trim(job_function), '') is not null", [str(p)])
+
+
+def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: float = 60.0) -> TransformReport:
+    """Run every staging, intermediate and mart SQL file in one transaction, then the checks."""
     report = TransformReport()
     t0 = time.perf_counter()
     con = db.connect(path, wait_seconds=wait_seconds)
@@ -28,10 +92,14 @@ def transform(path: str, *, wait_seconds: float = 60.0) -> TransformReport:
         db.migrate(con)
         con.execute("begin")
         try:
+            _write_params(con, model or ModelConfig())
             for layer in LAYERS:
-                for f in sorted((db.SQL_DIR / layer).glob("*.sql")):
+                for f in ordered(sorted((db.SQL_DIR / layer).glob("*.sql"))):
                     t = time.perf_counter()
-                    con.execute(f.read_text())
+                    try:
+                        con.execute(f.read_text())
+                    except duckdb.Error as e:
+                        raise TransformError(f"{layer}/{f.name}: {e}") from None
                     report.timings.append((f"{layer}/{f.stem}", time.perf_counter() - t))
             con.execute("commit")
         except Exception:

@@ -23,7 +23,7 @@ DEPARTMENTS: list[tuple[str, str]] = [
     ("Legal", "stagnate"),
     ("Operations", "decline"),
     ("Customer Support", "grow"),
-    ("IT", "grow"),
+    ("IT", "high"),
     ("Procurement", "stagnate"),
     ("Research & Development", "stagnate"),
     ("Executive Office", "grow"),
@@ -233,14 +233,24 @@ class Tenant:
         """Manager index per user on `day`."""
         return np.where(self.move_day <= day, self.manager_moved, self.manager)
 
-    def _propensity(self, day: int) -> np.ndarray:
+    def adoption_rate(self, dept: int, day: int) -> float:
+        """The share of a department's licensed people who adopt Copilot in the week of `day`."""
         t = day / max(1, self.days - 1)
-        curves = {"grow": 0.12 + 0.5 * t, "stagnate": 0.3 - 0.04 * t, "decline": 0.55 - 0.38 * t}
-        per_dept = np.array([curves[kind] for _, kind in DEPARTMENTS])
-        d = self.dept_on(day)
-        p = np.where(d >= 0, per_dept[np.maximum(d, 0)], 0.2)
-        weekday = self.date(day).weekday()
-        return p * self.engagement * (0.12 if weekday >= 5 else 1.0)
+        kind = DEPARTMENTS[dept][1] if dept >= 0 else "stagnate"
+        return {"grow": 0.15 + 0.6 * t, "stagnate": 0.25, "decline": 0.65 - 0.45 * t, "high": 0.82}[kind]
+
+    def _active_today(self, day: int, lic: np.ndarray) -> np.ndarray:
+        """Who of `lic` uses Copilot on `day`: this week's adopters, on most weekdays and few weekend days."""
+        week = (self.date(day).toordinal() - 1) // 7  # Monday-based weeks
+        wrng = np.random.default_rng([self.seed, week, 7])
+        u = wrng.random(self.n)[lic]
+        d = self.dept_on(day)[lic]
+        rates = np.array([self.adoption_rate(i, day) for i in range(-1, len(DEPARTMENTS))])
+        q = rates[d + 1] * (0.6 + 0.8 * self.engagement[lic] / 1.6)
+        adopter = u < np.minimum(q, 0.98)
+        drng = np.random.default_rng([self.seed, day, 3])
+        p_day = 0.12 if self.date(day).weekday() >= 5 else 0.6
+        return adopter & (drng.random(len(lic)) < p_day)
 
     def state(self, day: int) -> DayState:
         """Copilot activity state as of `day`, advanced incrementally from the last state served."""
@@ -260,8 +270,9 @@ class Tenant:
         for d in range(begin, day + 1):
             rng = np.random.default_rng([self.seed, d])
             lic = np.flatnonzero(self.licensed(d))
-            p = self._propensity(d)[lic]
-            act = rng.random((len(lic), len(APPS))) < (p[:, None] * APP_WEIGHT[None, :])
+            today = self._active_today(d, lic)
+            act = (rng.random((len(lic), len(APPS))) < APP_WEIGHT[None, :]) & today[:, None]
+            act[:, 0] |= today & ~act.any(axis=1)  # an active day touches at least one app
             anyact = act.any(axis=1)
             prompts = rng.poisson(1.0 + 5.0 * self.engagement[lic]) * anyact + anyact
             rows, cols = np.nonzero(act)

@@ -1,31 +1,143 @@
--- Append-only landings of the report CSVs. Only the bookkeeping columns are declared here: every
--- report column is added (as VARCHAR, name normalised) the first time a report delivers it, so
--- columns Microsoft adds later are kept, never dropped.
+-- Append-only landings of the report CSVs, every value as text exactly as delivered. The documented
+-- columns (graph-api.md §1.5, §2) are declared here under their normalised names; any column Microsoft
+-- adds later is added by the loader the first time a report delivers it, so nothing is ever dropped.
 create table if not exists raw_copilot_usage_user_detail (
     _run_id varchar not null, _loaded_at timestamptz not null, _period varchar, _version varchar,
-    _report_refresh_date date
+    _report_refresh_date date,
+    report_refresh_date varchar,
+    user_principal_name varchar,
+    display_name varchar,
+    last_activity_date varchar,
+    copilot_chat_last_activity_date varchar,
+    microsoft_teams_copilot_last_activity_date varchar,
+    word_copilot_last_activity_date varchar,
+    excel_copilot_last_activity_date varchar,
+    powerpoint_copilot_last_activity_date varchar,
+    outlook_copilot_last_activity_date varchar,
+    onenote_copilot_last_activity_date varchar,
+    loop_copilot_last_activity_date varchar,
+    report_period varchar,
+    prompts_submitted_for_all_apps varchar,
+    prompts_submitted_for_copilot_chat_work varchar,
+    prompts_submitted_for_copilot_chat_web varchar,
+    active_usage_days_for_all_apps varchar,
+    copilot_chat_work_last_activity_date varchar,
+    copilot_chat_web_last_activity_date varchar,
+    microsoft_365_copilot_last_activity_date varchar,
+    edge_last_activity_date varchar,
+    copilot_agent_last_activity_date varchar
 );
 create table if not exists raw_copilot_user_count_trend (
     _run_id varchar not null, _loaded_at timestamptz not null, _period varchar, _version varchar,
-    _report_refresh_date date
+    _report_refresh_date date,
+    report_refresh_date varchar,
+    report_date varchar,
+    report_period varchar,
+    microsoft_teams_enabled_users varchar,
+    microsoft_teams_active_users varchar,
+    word_enabled_users varchar,
+    word_active_users varchar,
+    powerpoint_enabled_users varchar,
+    powerpoint_active_users varchar,
+    outlook_enabled_users varchar,
+    outlook_active_users varchar,
+    excel_enabled_users varchar,
+    excel_active_users varchar,
+    onenote_enabled_users varchar,
+    onenote_active_users varchar,
+    loop_enabled_users varchar,
+    loop_active_users varchar,
+    any_app_enabled_users varchar,
+    any_app_active_users varchar,
+    copilot_chat_enabled_users varchar,
+    copilot_chat_active_users varchar,
+    edge_enabled_users varchar,
+    edge_active_users varchar,
+    microsoft_365_copilot_enabled_users varchar,
+    microsoft_365_copilot_active_users varchar,
+    copilot_chat_work_enabled_users varchar,
+    copilot_chat_work_active_users varchar,
+    copilot_chat_web_enabled_users varchar,
+    copilot_chat_web_active_users varchar,
+    prompts_submitted varchar
 );
 create table if not exists raw_copilot_user_count_summary (
     _run_id varchar not null, _loaded_at timestamptz not null, _period varchar, _version varchar,
-    _report_refresh_date date
+    _report_refresh_date date,
+    report_refresh_date varchar,
+    report_period varchar,
+    microsoft_teams_enabled_users varchar,
+    microsoft_teams_active_users varchar,
+    word_enabled_users varchar,
+    word_active_users varchar,
+    powerpoint_enabled_users varchar,
+    powerpoint_active_users varchar,
+    outlook_enabled_users varchar,
+    outlook_active_users varchar,
+    excel_enabled_users varchar,
+    excel_active_users varchar,
+    onenote_enabled_users varchar,
+    onenote_active_users varchar,
+    loop_enabled_users varchar,
+    loop_active_users varchar,
+    any_app_enabled_users varchar,
+    any_app_active_users varchar,
+    copilot_chat_enabled_users varchar,
+    copilot_chat_active_users varchar,
+    edge_enabled_users varchar,
+    edge_active_users varchar,
+    microsoft_365_copilot_enabled_users varchar,
+    microsoft_365_copilot_active_users varchar,
+    copilot_chat_work_enabled_users varchar,
+    copilot_chat_work_active_users varchar,
+    copilot_chat_web_enabled_users varchar,
+    copilot_chat_web_active_users varchar,
+    total_prompts_submitted varchar,
+    average_prompts_submitted varchar
 );
 create table if not exists raw_office365_active_user_detail (
     _run_id varchar not null, _loaded_at timestamptz not null, _period varchar, _version varchar,
-    _report_refresh_date date
+    _report_refresh_date date,
+    report_refresh_date varchar,
+    user_principal_name varchar,
+    display_name varchar,
+    exchange_last_activity_date varchar,
+    teams_last_activity_date varchar
 );
 create table if not exists raw_m365_app_user_detail (
     _run_id varchar not null, _loaded_at timestamptz not null, _period varchar, _version varchar,
-    _report_refresh_date date
+    _report_refresh_date date,
+    report_refresh_date varchar,
+    user_principal_name varchar,
+    last_activation_date varchar,
+    last_activity_date varchar,
+    report_period varchar,
+    windows varchar,
+    mac varchar,
+    mobile varchar,
+    web varchar,
+    outlook varchar,
+    word varchar,
+    excel varchar,
+    powerpoint varchar,
+    onenote varchar,
+    teams varchar
 );
 create table if not exists raw_teams_user_activity_user_detail (
     _run_id varchar not null, _loaded_at timestamptz not null, _period varchar, _version varchar,
-    _report_refresh_date date
+    _report_refresh_date date,
+    report_refresh_date varchar,
+    user_principal_name varchar,
+    user_id varchar,
+    last_activity_date varchar,
+    report_period varchar
 );
 create table if not exists raw_email_activity_user_detail (
     _run_id varchar not null, _loaded_at timestamptz not null, _period varchar, _version varchar,
-    _report_refresh_date date
+    _report_refresh_date date,
+    report_refresh_date varchar,
+    user_principal_name varchar,
+    display_name varchar,
+    last_activity_date varchar,
+    report_period varchar
 );

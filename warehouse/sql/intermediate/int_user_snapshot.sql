@@ -1,0 +1,29 @@
+-- One row per report refresh date (as_of) and Copilot-licensed user: the user's groups at the time that
+-- snapshot was collected, and their last Copilot activity per app. Snapshots with concealed names cannot
+-- be joined to users and are left out here (mart_data_status says so).
+create or replace table int_user_snapshot as
+with detail as (
+    -- last-activity dates do not depend on the period; prefer the 28-day row for the v2 window counts
+    select * from stg_copilot_user_detail
+    qualify row_number() over (partition by as_of, upn_key order by (period_days = 28) desc, period_days desc) = 1
+),
+week_prompts as (
+    select as_of, upn_key, prompts as prompts_7, chat_prompts as chat_prompts_7
+    from stg_copilot_user_detail where period_days = 7
+),
+snapshots as (
+    select as_of, max(loaded_at) as loaded_at, bool_or(is_concealed) as concealed from detail group by as_of
+),
+users_at as (
+    select s.as_of, g.*
+    from snapshots s
+    join int_user_groups g on g.valid_from <= s.loaded_at and s.loaded_at < g.valid_to
+    where g.is_licensed and not s.concealed
+)
+select
+    u.as_of, u.id, u.upn_key, u.department, u.job_function, u.manager_team, u.licensed_since,
+    d.any_date, d.teams_date, d.word_date, d.excel_date, d.powerpoint_date, d.outlook_date, d.onenote_date,
+    d.loop_date, d.copilot_chat_date, d.active_usage_days, w.prompts_7, w.chat_prompts_7
+from users_at u
+left join detail d on d.as_of = u.as_of and d.upn_key = u.upn_key
+left join week_prompts w on w.as_of = u.as_of and w.upn_key = u.upn_key

@@ -1,0 +1,75 @@
+-- Per ISO week (Monday week_start), group and app: licensed users at the week's last snapshot, weekly
+-- active users, active rate, active days per active user, prompts (v2, 'any' and 'copilot_chat'),
+-- breadth (apps per active user, on the 'any' row) and habit rate (active on >= 12 of the last 28 days).
+create or replace table mart_adoption_weekly as
+with params as (
+    select (select num from _model_params where name = 'min_group_size')::integer as min_size
+),
+members as (
+    select u.*, unnest([{'dimension': 'tenant', 'group_name': 'Tenant'},
+                        {'dimension': 'department', 'group_name': u.department},
+                        {'dimension': 'job_function', 'group_name': u.job_function},
+                        {'dimension': 'manager', 'group_name': u.manager_team}]) as g
+    from int_user_week u
+),
+population as (
+    select week_start, max(week_end) as week_end, g.dimension as dimension, g.group_name as group_name,
+           count(distinct upn_key) as licensed_users
+    from members group by all
+),
+per_user as (
+    select distinct week_start, g.dimension as dimension, g.group_name as group_name, upn_key, prompts_7,
+           chat_prompts_7
+    from members
+),
+prompts as (
+    select week_start, dimension, group_name, sum(prompts_7) as prompts, sum(chat_prompts_7) as chat_prompts
+    from per_user group by all
+),
+per_app as (
+    select week_start, g.dimension as dimension, g.group_name as group_name, app,
+           count(*) filter (where days_in_week > 0) as active_users,
+           avg(days_in_week) filter (where days_in_week > 0) as active_days_per_active_user,
+           count(*) filter (where days_in_28 >= 12) as habit_users
+    from members where app is not null group by all
+),
+breadth as (
+    select week_start, dimension, group_name, avg(n_apps) as breadth
+    from (
+        select week_start, g.dimension as dimension, g.group_name as group_name, upn_key,
+               count(*) filter (where app not in ('any') and days_in_week > 0) as n_apps,
+               bool_or(app = 'any' and days_in_week > 0) as active
+        from members where app is not null group by all
+    )
+    where active group by all
+),
+apps as (
+    select unnest(['any', 'teams', 'word', 'excel', 'powerpoint', 'outlook', 'onenote', 'loop', 'copilot_chat'])
+        as app
+),
+cells as (
+    select p.week_start, p.week_end, p.week_end = p.week_start + 6 as complete_week, p.dimension, p.group_name,
+           a.app, p.licensed_users,
+           coalesce(pa.active_users, 0) as active_users, pa.active_days_per_active_user,
+           case a.app when 'any' then pr.prompts when 'copilot_chat' then pr.chat_prompts end as prompts,
+           case when a.app = 'any' then b.breadth end as breadth,
+           coalesce(pa.habit_users, 0) as habit_users,
+           p.dimension <> 'tenant' and p.licensed_users < params.min_size as suppressed
+    from population p
+    cross join apps a
+    cross join params
+    left join per_app pa using (week_start, dimension, group_name, app)
+    left join prompts pr on pr.week_start = p.week_start and pr.dimension = p.dimension
+                        and pr.group_name = p.group_name
+    left join breadth b on b.week_start = p.week_start and b.dimension = p.dimension and b.group_name = p.group_name
+)
+select
+    week_start, week_end, complete_week, dimension, group_name, app, licensed_users::integer as licensed_users,
+    case when suppressed then null else active_users end::integer as active_users,
+    case when suppressed or licensed_users = 0 then null else active_users / licensed_users end as active_rate,
+    case when suppressed then null else active_days_per_active_user end as active_days_per_active_user,
+    case when suppressed then null else prompts end::bigint as prompts,
+    case when suppressed then null else breadth end as breadth,
+    case when suppressed or licensed_users = 0 then null else habit_users / licensed_users end as habit_rate,
+    suppressed
+from cells

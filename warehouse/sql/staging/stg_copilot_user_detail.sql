@@ -1,0 +1,36 @@
+-- Copilot user detail, typed; one row per (report refresh date, period, user), latest load wins
+-- (Microsoft restates the last 3 days, and the same day may be collected twice).
+create or replace view stg_copilot_user_detail as
+with source as (
+    select * from raw_copilot_usage_user_detail
+),
+typed as (
+    select
+        _run_id as run_id,
+        _loaded_at as loaded_at,
+        _report_refresh_date as as_of,
+        coalesce(parse_int(report_period), parse_int(replace(_period, 'D', ''))) as period_days,
+        trim(user_principal_name) as user_principal_name,
+        lower(trim(user_principal_name)) as upn_key,
+        -- concealed identities are 32 upper-case hex characters and cannot be joined to Entra
+        regexp_full_match(trim(user_principal_name), '[0-9A-F]{32}') as is_concealed,
+        parse_date(last_activity_date) as any_date,
+        parse_date(microsoft_teams_copilot_last_activity_date) as teams_date,
+        parse_date(word_copilot_last_activity_date) as word_date,
+        parse_date(excel_copilot_last_activity_date) as excel_date,
+        parse_date(powerpoint_copilot_last_activity_date) as powerpoint_date,
+        parse_date(outlook_copilot_last_activity_date) as outlook_date,
+        parse_date(onenote_copilot_last_activity_date) as onenote_date,
+        parse_date(loop_copilot_last_activity_date) as loop_date,
+        -- v2 splits chat into (work) and (web) and keeps the v1 column: one chat date, never double counted
+        greatest(parse_date(copilot_chat_last_activity_date), parse_date(copilot_chat_work_last_activity_date),
+                 parse_date(copilot_chat_web_last_activity_date)) as copilot_chat_date,
+        parse_int(prompts_submitted_for_all_apps) as prompts,
+        coalesce(parse_int(prompts_submitted_for_copilot_chat_work), 0)
+            + coalesce(parse_int(prompts_submitted_for_copilot_chat_web), 0) as chat_prompts,
+        parse_int(active_usage_days_for_all_apps) as active_usage_days
+    from source
+    where user_principal_name is not null and trim(user_principal_name) <> ''
+)
+select * from typed
+qualify row_number() over (partition by as_of, period_days, upn_key order by loaded_at desc) = 1

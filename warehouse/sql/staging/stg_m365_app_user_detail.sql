@@ -1,0 +1,21 @@
+-- Which Microsoft 365 apps each user used in the report period (booleans arrive as Yes/No or True/False).
+create or replace view stg_m365_app_user_detail as
+with source as (
+    select * from raw_m365_app_user_detail
+),
+typed as (
+    select
+        _report_refresh_date as as_of,
+        _loaded_at as loaded_at,
+        lower(trim(user_principal_name)) as upn_key,
+        lower(trim(word)) in ('yes', 'true', '1') as word,
+        lower(trim(excel)) in ('yes', 'true', '1') as excel,
+        lower(trim(powerpoint)) in ('yes', 'true', '1') as powerpoint,
+        lower(trim(outlook)) in ('yes', 'true', '1') as outlook,
+        lower(trim(onenote)) in ('yes', 'true', '1') as onenote,
+        lower(trim(teams)) in ('yes', 'true', '1') as teams
+    from source
+    where user_principal_name is not null
+)
+select * exclude (loaded_at) from typed
+qualify row_number() over (partition by as_of, upn_key order by loaded_at desc) = 1
