@@ -17,6 +17,7 @@ from rich.table import Table
 from warehouse.config import Config, ConfigError, load_config
 
 from .fetch import RunResult
+from .reports import REPORTS
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 STATUS_STYLE = {"ok": "green", "warning": "yellow", "throttled": "magenta", "error": "red", "skipped": "red"}
@@ -65,40 +66,47 @@ def print_run(result: RunResult) -> None:
                       "The next run picks them up; nothing partial was stored.")
 
 
+def _collect(cfg: Config, only: list[str] | None = None) -> RunResult:
+    from warehouse.db import WarehouseBusy
+
+    from .collect import collect as do_collect
+    from .graph import GraphError
+
+    try:
+        result = do_collect(cfg, only=only)
+    except (GraphError, WarehouseBusy) as e:
+        raise click.ClickException(str(e)) from None
+    print_run(result)
+    return result
+
+
 @cli.command()
 @config_option
-@click.option("--report", "only", multiple=True, help="Collect only this report (repeatable); skips directory data.")
+@click.option("--report", "only", multiple=True, type=click.Choice(sorted(REPORTS)),
+              help="Collect only this report (repeatable); skips directory data.")
 def collect(config_path: str, only: tuple[str, ...]) -> None:
     """Fetch the Copilot and M365 usage reports and Entra users from Graph into raw_* tables."""
-    from .collect import collect as do_collect
-
-    cfg = _config(config_path)
-    result = do_collect(cfg, only=list(only) or None)
-    print_run(result)
-    sys.exit(result.exit_code)
+    sys.exit(_collect(_config(config_path), list(only) or None).exit_code)
 
 
 @cli.command()
 @config_option
 def run(config_path: str) -> None:
-    """Collect, then transform (the daily job)."""
-    from .collect import collect as do_collect
-
+    """Collect, then transform (the daily job); what landed is modelled even when a report failed."""
     cfg = _config(config_path)
-    result = do_collect(cfg)
-    print_run(result)
-    code = result.exit_code
-    code = max(code, _transform(cfg)) if code != 1 else code
-    sys.exit(code)
+    result = _collect(cfg)
+    transformed = _transform(cfg)
+    sys.exit(1 if 1 in (result.exit_code, transformed) else result.exit_code)
 
 
 def _transform(cfg: Config) -> int:
+    from warehouse.db import WarehouseBusy
     from warehouse.transform import TransformError
     from warehouse.transform import transform as do_transform
 
     try:
         report = do_transform(cfg.warehouse.path, cfg.model, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    except TransformError as e:
+    except (TransformError, WarehouseBusy) as e:
         console.print(f"[red]transform failed[/]: {escape(str(e))}")
         return 1
     for name, secs in report.timings:

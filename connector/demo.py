@@ -50,7 +50,8 @@ def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console
                 console.print(f"  collected {tenant.date(day)}: {sum(o.rows for o in result.outcomes)} rows"
                               + (f", {len(bad)} problem(s)" if bad else ""))
         print_run(result)
-        code = max(code, _transform(cfg))
+        transformed = _transform(cfg)
+        code = 1 if 1 in (code, transformed) else code
     console.print(f"Warehouse: {warehouse}\nConfig for other commands: {cfg_path} "
                   "(the simulator stops with the demo; start it again with `copilot-usage simulate`)")
     return code
