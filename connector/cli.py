@@ -126,6 +126,44 @@ def transform(config_path: str) -> None:
 
 
 @cli.command()
+@config_option
+def status(config_path: str) -> None:
+    """Show data freshness, the last run of each report, tenant adoption and this week's flagged groups."""
+    from warehouse.db import WarehouseBusy
+    from warehouse.status import read_status
+
+    cfg = _config(config_path)
+    try:
+        st = read_status(cfg.warehouse.path)
+    except WarehouseBusy as e:
+        raise click.ClickException(str(e)) from None
+    print_status(st)
+
+
+def print_status(st: object) -> None:
+    """Render a warehouse Status."""
+    runs = Table(title="last run per report")
+    for col in ("report", "period", "status", "finished (UTC)", "refresh date", "message"):
+        runs.add_column(col, overflow="fold")
+    for report, period, state, finished, refresh, message in st.last_runs:
+        runs.add_row(report, period, f"[{STATUS_STYLE.get(state, '')}]{state}[/]",
+                     f"{finished:%Y-%m-%d %H:%M}" if finished else "", str(refresh or ""), escape(message or ""))
+    console.print(runs)
+    if st.data_note:
+        console.print(f"[yellow]{escape(st.data_note)}[/]")
+    if st.as_of:
+        parts = [f"{w}-day active {a}/{n} ({r:.0%})" for w, n, a, r in st.tenant if r is not None]
+        console.print(f"Data as of {st.as_of}: " + ", ".join(parts))
+    if st.flagged:
+        flagged = Table(title=f"stagnating groups, week of {st.flagged[0][0]}")
+        for col in ("dimension", "group", "reason", "champion"):
+            flagged.add_column(col, overflow="fold")
+        for _, dim, group, reason, champion in st.flagged:
+            flagged.add_row(dim, escape(group), escape(reason), escape(champion or "(none assigned)"))
+        console.print(flagged)
+
+
+@cli.command()
 @click.option("--users", default=500, show_default=True, help="Number of people in the tenant.")
 @click.option("--days", default=90, show_default=True, help="Days of activity history.")
 @click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same tenant).")
@@ -165,7 +203,7 @@ def default_end_date() -> dt.date:
 @cli.command()
 @click.option("--dir", "workdir", default="demo", show_default=True, type=click.Path(file_okay=False),
               help="Where the demo config and warehouse go.")
-@click.option("--users", default=600, show_default=True)
+@click.option("--users", default=1500, show_default=True)
 @click.option("--history-days", default=28, show_default=True,
               help="Daily collections to replay (one per simulated day) before the last one.")
 @click.option("--seed", default=7, show_default=True)

@@ -26,7 +26,9 @@ path = "{warehouse}"
 
 def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console: Console) -> int:
     """Collect `history_days + 1` simulated days into `workdir`; return the last run's exit code."""
-    from .cli import _transform, default_end_date, print_run
+    from warehouse.status import read_status
+
+    from .cli import _transform, default_end_date, print_run, print_status
     from .collect import collect
 
     workdir.mkdir(parents=True, exist_ok=True)
@@ -52,6 +54,7 @@ def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console
         print_run(result)
         transformed = _transform(cfg)
         code = 1 if 1 in (code, transformed) else code
+    print_status(read_status(str(warehouse)))
     console.print(f"Warehouse: {warehouse}\nConfig for other commands: {cfg_path} "
                   "(the simulator stops with the demo; start it again with `copilot-usage simulate`)")
     return code

@@ -1,7 +1,8 @@
 -- The stagnation rule, per complete ISO week and group. A group is flagged when its weekly active rate
 -- (users licensed for fewer than min_licensed_days left out) is below target and grew less than the
 -- minimum slope over the lookback, or when it declined by the decline slope or more. It needs lookback
--- weeks of history first. Parameters come from [model.stagnation] via _model_params.
+-- weeks of history first. Parameters come from [model.stagnation] via _model_params. The slope is the
+-- least-squares slope of the weekly rate in percentage points per week over the lookback.
 create or replace table mart_stagnation as
 with params as (
     select
@@ -36,6 +37,7 @@ lookback as (
     select s.week_start, s.dimension, s.group_name, s.eligible_users, s.active_users, s.active_rate,
            count(h.week_start) as history_weeks,
            regr_slope(h.active_rate * 100, h.week_no) as slope_pts,
+           regr_r2(h.active_rate * 100, h.week_no) as slope_r2,
            arg_min(h.active_rate, h.week_start) as first_rate
     from rated s
     cross join params p
@@ -48,7 +50,8 @@ evaluated as (
         l.dimension <> 'tenant' and l.eligible_users < p.min_size as suppressed,
         l.history_weeks < p.lookback_weeks as collecting,
         l.active_rate < p.target_rate and coalesce(l.slope_pts, 0) < p.min_slope as stalled,
-        coalesce(l.slope_pts, 0) <= -p.decline_slope as declined
+        -- a decline must be a trend (r² >= 0.5), not one noisy week in a small group
+        coalesce(l.slope_pts, 0) <= -p.decline_slope and coalesce(l.slope_r2, 0) >= 0.5 as declined
     from lookback l, params p
 )
 select

@@ -1,0 +1,43 @@
+"""Read-only summaries of the warehouse for the command line: freshness, last runs, flagged groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import db
+
+
+@dataclass
+class Status:
+    """What `copilot-usage status` shows."""
+
+    as_of: object
+    tenant: list[tuple]  # (window_days, licensed, active, rate) for app 'any'
+    last_runs: list[tuple]  # (report, period, status, finished_at, report_refresh_date, message)
+    data_note: str | None
+    flagged: list[tuple]  # (week_start, dimension, group_name, reason, champion_name)
+
+
+def read_status(path: str, wait_seconds: float = 10.0, limit: int = 15) -> Status:
+    """Summarise the warehouse at `path` (opened read-only)."""
+    con = db.connect(path, read_only=True, wait_seconds=wait_seconds)
+    try:
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        last_runs = con.execute(
+            "select report, period, status, timezone('UTC', finished_at), report_refresh_date, message from _runs "
+            "qualify row_number() over (partition by report, period order by finished_at desc) = 1 "
+            "order by report, period").fetchall() if "_runs" in tables else []
+        if "mart_usage_by_group" not in tables:
+            return Status(None, [], last_runs, "no model yet: run `copilot-usage transform`", [])
+        as_of = con.execute("select max(as_of) from mart_usage_by_group").fetchone()[0]
+        tenant = con.execute(
+            "select window_days, licensed_users, active_users, active_rate from mart_usage_by_group "
+            "where as_of = ? and dimension = 'tenant' and app = 'any' order by window_days", [as_of]).fetchall()
+        note = con.execute("select reason from mart_data_status where as_of = ?", [as_of]).fetchone()
+        flagged = con.execute(
+            "select week_start, dimension, group_name, reason, champion_name from mart_stagnation "
+            "where flagged and week_start = (select max(week_start) from mart_stagnation) "
+            "order by dimension, active_rate limit ?", [limit]).fetchall()
+        return Status(as_of, tenant, last_runs, note[0] if note else None, flagged)
+    finally:
+        con.close()
