@@ -207,3 +207,29 @@ def test_concealed_names_fill_tenant_level_and_explain_empty_groups(tmp_path):
     assert tenant and tenant[0][0] == int(t.licensed(62).sum()) and tenant[0][1] > 0
     status = q(cfg, "select group_views_available, reason from mart_data_status where as_of = ?", [t.date(62)])
     assert status[0][0] is False and "concealed" in status[0][1]
+
+
+def test_job_function_rules_and_hr_overrides(tmp_path):
+    from warehouse.config import ModelConfig
+    from warehouse.transform import TransformError
+
+    cfg, _, t = build_warehouse(tmp_path, range(66, 68), users=300)
+    someone = next(i for i in range(t.n) if t.title[i] and "Engineer" not in t.title[i] and t.present(67)[i])
+    overrides = tmp_path / "hr.csv"
+    overrides.write_text(f"key,job_function\n{t.upn[someone].upper()},Special Projects\nParalegal,Legal Support\n")
+    model = ModelConfig(job_function_rules=[{"pattern": "engineer$", "job_function": "Engineering"}],
+                        job_function_overrides_csv=str(overrides))
+    transform(cfg.warehouse.path, model)
+    rows = dict(q(cfg, "select job_title, any_value(job_function) from int_user_groups "
+                       "where job_title is not null group by 1"))
+    engineers = {title: f for title, f in rows.items() if title.lower().endswith("engineer")}
+    assert len(engineers) >= 3 and set(engineers.values()) == {"Engineering"}
+    assert rows["Paralegal"] == "Legal Support"
+    assert q(cfg, "select distinct job_function from int_user_groups where upn_key = ?",
+             [t.upn[someone]]) == [("Special Projects",)]
+
+    overrides.write_text("user,function\nx,y\n")
+    with pytest.raises(TransformError, match="key,job_function"):
+        transform(cfg.warehouse.path, model)
+    with pytest.raises(TransformError, match="file not found"):
+        transform(cfg.warehouse.path, ModelConfig(job_function_overrides_csv=str(tmp_path / "missing.csv")))
