@@ -28,10 +28,7 @@ app_groups as (
     select g.dimension as dimension, g.group_name as group_name, a.app as app,
            count(*) filter (where a.uses) as app_users,
            count(*) filter (where a.uses and coalesce(a.copilot, false)) as copilot_app_users
-    from (select *, unnest([{'dimension': 'tenant', 'group_name': 'Tenant'},
-                            {'dimension': 'department', 'group_name': department},
-                            {'dimension': 'job_function', 'group_name': job_function},
-                            {'dimension': 'manager', 'group_name': manager_team}]) as g
+    from (select *, unnest(group_dims(department, job_function, manager_team)) as g
           from app_use)
     group by all
 ),

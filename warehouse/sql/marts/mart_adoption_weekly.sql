@@ -6,10 +6,7 @@ with params as (
     select (select num from _model_params where name = 'min_group_size')::integer as min_size
 ),
 members as (
-    select u.*, unnest([{'dimension': 'tenant', 'group_name': 'Tenant'},
-                        {'dimension': 'department', 'group_name': u.department},
-                        {'dimension': 'job_function', 'group_name': u.job_function},
-                        {'dimension': 'manager', 'group_name': u.manager_team}]) as g
+    select u.*, unnest(group_dims(u.department, u.job_function, u.manager_team)) as g
     from int_user_week u
 ),
 population as (

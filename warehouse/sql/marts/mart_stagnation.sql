@@ -15,10 +15,7 @@ with params as (
     from _model_params
 ),
 members as (
-    select u.*, unnest([{'dimension': 'tenant', 'group_name': 'Tenant'},
-                        {'dimension': 'department', 'group_name': u.department},
-                        {'dimension': 'job_function', 'group_name': u.job_function},
-                        {'dimension': 'manager', 'group_name': u.manager_team}]) as g
+    select u.*, unnest(group_dims(u.department, u.job_function, u.manager_team)) as g
     from int_user_week u, params
     where u.week_end = u.week_start + 6
       and (u.licensed_since is null or u.week_end - u.licensed_since >= params.min_days)

@@ -5,14 +5,31 @@ with params as (
     select (select num from _model_params where name = 'min_group_size')::integer as min_size
 ),
 members as (
-    select s.*, unnest([{'dimension': 'tenant', 'group_name': 'Tenant'},
-                        {'dimension': 'department', 'group_name': s.department},
-                        {'dimension': 'job_function', 'group_name': s.job_function},
-                        {'dimension': 'manager', 'group_name': s.manager_team}]) as g
+    select s.*, unnest(group_dims(s.department, s.job_function, s.manager_team)) as g
     from int_user_snapshot s
 ),
+report_rows as (
+    -- identified snapshots: one row per licensed user and group; concealed snapshots: only the tenant level
+    -- is possible, straight from the report rows (their licensed count comes from Entra, below)
+    select as_of, g.dimension as dimension, g.group_name as group_name, any_date, teams_date, word_date,
+           excel_date, powerpoint_date, outlook_date, onenote_date, loop_date, copilot_chat_date
+    from members
+    union all
+    select as_of, 'tenant', 'Tenant', any_date, teams_date, word_date, excel_date, powerpoint_date, outlook_date,
+           onenote_date, loop_date, copilot_chat_date
+    from stg_copilot_user_detail
+    where as_of in (select as_of from stg_copilot_user_detail group by as_of having bool_or(is_concealed))
+    qualify row_number() over (partition by as_of, upn_key order by period_days desc) = 1
+),
+concealed_licensed as (
+    select s.as_of, count(distinct g.id) as licensed_users
+    from (select as_of, max(loaded_at) as loaded_at from stg_copilot_user_detail
+          group by as_of having bool_or(is_concealed)) s
+    join int_user_groups g on g.is_licensed and g.valid_from <= s.loaded_at and s.loaded_at < g.valid_to
+    group by s.as_of
+),
 counts as (
-    select as_of, g.dimension as dimension, g.group_name as group_name, count(*) as licensed_users,
+    select as_of, dimension, group_name, count(*) as licensed_users,
         count(*) filter (where any_date > as_of - 7) as any__7,
         count(*) filter (where any_date > as_of - 28) as any__28,
         count(*) filter (where teams_date > as_of - 7) as teams__7,
@@ -31,43 +48,14 @@ counts as (
         count(*) filter (where loop_date > as_of - 28) as loop__28,
         count(*) filter (where copilot_chat_date > as_of - 7) as copilot_chat__7,
         count(*) filter (where copilot_chat_date > as_of - 28) as copilot_chat__28
-    from members
+    from report_rows
     group by all
 ),
-concealed as (
-    -- concealed snapshots: only the tenant level is possible, straight from the report rows
-    select d.as_of, 'tenant' as dimension, 'Tenant' as group_name,
-        (select count(distinct g.id) from int_user_groups g
-         where g.is_licensed and g.valid_from <= d.loaded_at and d.loaded_at < g.valid_to) as licensed_users,
-        d.* exclude (as_of, loaded_at)
-    from (
-        select as_of, max(loaded_at) as loaded_at,
-            count(*) filter (where any_date > as_of - 7) as any__7,
-            count(*) filter (where any_date > as_of - 28) as any__28,
-            count(*) filter (where teams_date > as_of - 7) as teams__7,
-            count(*) filter (where teams_date > as_of - 28) as teams__28,
-            count(*) filter (where word_date > as_of - 7) as word__7,
-            count(*) filter (where word_date > as_of - 28) as word__28,
-            count(*) filter (where excel_date > as_of - 7) as excel__7,
-            count(*) filter (where excel_date > as_of - 28) as excel__28,
-            count(*) filter (where powerpoint_date > as_of - 7) as powerpoint__7,
-            count(*) filter (where powerpoint_date > as_of - 28) as powerpoint__28,
-            count(*) filter (where outlook_date > as_of - 7) as outlook__7,
-            count(*) filter (where outlook_date > as_of - 28) as outlook__28,
-            count(*) filter (where onenote_date > as_of - 7) as onenote__7,
-            count(*) filter (where onenote_date > as_of - 28) as onenote__28,
-            count(*) filter (where loop_date > as_of - 7) as loop__7,
-            count(*) filter (where loop_date > as_of - 28) as loop__28,
-            count(*) filter (where copilot_chat_date > as_of - 7) as copilot_chat__7,
-            count(*) filter (where copilot_chat_date > as_of - 28) as copilot_chat__28
-        from (select * from stg_copilot_user_detail
-              qualify row_number() over (partition by as_of, upn_key order by period_days desc) = 1)
-        group by as_of
-        having bool_or(is_concealed)
-    ) d
-),
 long as (
-    unpivot (select * from counts union all by name select * from concealed)
+    unpivot (
+        select c.* replace (coalesce(cl.licensed_users, c.licensed_users) as licensed_users)
+        from counts c left join concealed_licensed cl using (as_of)
+    )
     on columns(* exclude (as_of, dimension, group_name, licensed_users))
     into name key value active_users
 )
