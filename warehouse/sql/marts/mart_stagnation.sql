@@ -47,8 +47,11 @@ evaluated as (
         l.dimension <> 'tenant' and l.eligible_users < p.min_size as suppressed,
         l.history_weeks < p.lookback_weeks as collecting,
         l.active_rate < p.target_rate and coalesce(l.slope_pts, 0) < p.min_slope as stalled,
-        -- a decline must be a trend (r² >= 0.5), not one noisy week in a small group
-        coalesce(l.slope_pts, 0) <= -p.decline_slope and coalesce(l.slope_r2, 0) >= 0.5 as declined
+        -- a decline must be a trend (r² >= 0.5) and a drop larger than sampling noise (two standard errors of
+        -- the difference of two rates), not a noisy week in a small group
+        coalesce(l.slope_pts, 0) <= -p.decline_slope and coalesce(l.slope_r2, 0) >= 0.5
+            and l.first_rate - l.active_rate
+                >= 2 * sqrt(2 * l.active_rate * (1 - l.active_rate) / greatest(l.eligible_users, 1)) as declined
     from lookback l, params p
 )
 select
