@@ -185,7 +185,7 @@ def simulate(users: int, days: int, seed: int, end_date: dt.datetime | None, hos
     sim = Simulator(tenant, host=host, port=port, download_port=port + 1, concealed=concealed,
                     throttle_every=throttle_every, denied=set(deny))
     console.print(f"Simulated tenant: {users} users, {days} days ending {end}, seed {seed}\n"
-                  f"  [graph] base_url = \"{sim.base_url}\"   [auth] method = \"token\"\n"
+                  f"  \\[graph] base_url = \"{sim.base_url}\"   \\[auth] method = \"token\"\n"
                   f"  export COPILOT_USAGE_GRAPH_TOKEN={sim.state.token}\n"
                   "Ctrl-C to stop.")
     with sim:
