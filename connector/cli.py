@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from warehouse.config import Config, ConfigError, load_config
+from warehouse.status import Status
 
 from .fetch import RunResult
 from .reports import REPORTS
@@ -140,7 +141,7 @@ def status(config_path: str) -> None:
     print_status(st)
 
 
-def print_status(st: object) -> None:
+def print_status(st: Status) -> None:
     """Render a warehouse Status."""
     runs = Table(title="last run per report")
     for col in ("report", "period", "status", "finished (UTC)", "refresh date", "message"):

@@ -43,6 +43,12 @@ class Outcome:
     payload: Any = None
     columns: list[str] = field(default_factory=list)
 
+    def fail(self, e: GraphError | load.BadReport) -> None:
+        """Record a failure: `throttled` when Graph asked us to come back later, else `error`."""
+        throttled = isinstance(e, GraphError) and e.throttled
+        self.status, self.message = ("throttled" if throttled else "error"), str(e)
+        self.retry_after = e.retry_after if isinstance(e, GraphError) else None
+
 
 @dataclass
 class RunResult:
@@ -96,13 +102,10 @@ async def _fetch_report(g: GraphSession, f: Fetch, tmp: Path, stop: asyncio.Even
         path = tmp / f"{f.report.name}_{o.period}.csv"
         path.write_bytes(body)
         o.payload, o.bytes = path, len(body)
-    except GraphError as e:
-        o.status = "throttled" if e.throttled else "error"
-        o.message, o.retry_after = str(e), e.retry_after
-        if e.status in (401, 403):
+    except (GraphError, load.BadReport) as e:
+        o.fail(e)
+        if isinstance(e, GraphError) and e.status in (401, 403):
             stop.set()
-    except load.BadReport as e:
-        o.status, o.message = "error", str(e)
     return o
 
 
@@ -137,10 +140,8 @@ async def _fetch_users(g: GraphSession, delta_link: str | None, tmp: Path) -> Ou
                     break
                 else:
                     raise load.BadReport("users: the last page has neither @odata.nextLink nor @odata.deltaLink")
-    except GraphError as e:
-        o.status, o.message, o.retry_after = ("throttled" if e.throttled else "error"), str(e), e.retry_after
-    except load.BadReport as e:
-        o.status, o.message = "error", str(e)
+    except (GraphError, load.BadReport) as e:
+        o.fail(e)
     return o
 
 
@@ -154,10 +155,8 @@ async def _fetch_json(g: GraphSession, name: str, path: str, permission: str) ->
         except ValueError:
             raise load.BadReport(f"{name}: the response is not JSON: {resp.body[:120]!r}") from None
         o.bytes = len(resp.body)
-    except GraphError as e:
-        o.status, o.message, o.retry_after = ("throttled" if e.throttled else "error"), str(e), e.retry_after
-    except load.BadReport as e:
-        o.status, o.message = "error", str(e)
+    except (GraphError, load.BadReport) as e:
+        o.fail(e)
     return o
 
 

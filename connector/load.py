@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -146,8 +147,6 @@ def save_users(con: duckdb.DuckDBPyConnection, ndjson: Path, *, run_id: str, loa
 
 def save_skus(con: duckdb.DuckDBPyConnection, skus: list[dict], *, run_id: str, loaded_at: datetime) -> Landed:
     """Append /subscribedSkus."""
-    import json
-
     rows = [(run_id, loaded_at, s.get("skuId"), s.get("skuPartNumber"), s.get("capabilityStatus"),
              s.get("consumedUnits"), (s.get("prepaidUnits") or {}).get("enabled"),
              [p.get("servicePlanId") for p in s.get("servicePlans") or []], json.dumps(s)) for s in skus]
@@ -160,8 +159,6 @@ def save_skus(con: duckdb.DuckDBPyConnection, skus: list[dict], *, run_id: str, 
 
 def save_report_settings(con: duckdb.DuckDBPyConnection, body: dict, *, run_id: str, loaded_at: datetime) -> Landed:
     """Append admin/reportSettings (accepts the bare entity and the documented `value` wrapper)."""
-    import json
-
     entity = body.get("value", body) if isinstance(body.get("value"), dict) else body
     if "displayConcealedNames" not in entity:
         raise BadReport("admin/reportSettings: no displayConcealedNames in the response")

@@ -11,12 +11,9 @@ week_prompts as (
     select as_of, upn_key, prompts as prompts_7, chat_prompts as chat_prompts_7
     from stg_copilot_user_detail where period_days = 7
 ),
-snapshots as (
-    select as_of, max(loaded_at) as loaded_at, bool_or(is_concealed) as concealed from detail group by as_of
-),
 users_at as (
     select s.as_of, g.*
-    from snapshots s
+    from int_copilot_snapshots s
     join int_user_groups g on g.valid_from <= s.loaded_at and s.loaded_at < g.valid_to
     where g.is_licensed and not s.concealed
 )

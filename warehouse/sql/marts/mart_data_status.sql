@@ -1,13 +1,8 @@
 -- Per report refresh date: whether group views are possible, and why not when they are empty.
 create or replace table mart_data_status as
-with snapshots as (
-    select as_of, max(loaded_at) as loaded_at, bool_or(is_concealed) as concealed, count(*) as report_users
-    from stg_copilot_user_detail
-    group by as_of
-),
-directory as (
+with directory as (
     select s.as_of, count(distinct g.id) filter (where g.is_licensed) as licensed_users
-    from snapshots s
+    from int_copilot_snapshots s
     left join int_user_groups g on g.valid_from <= s.loaded_at and s.loaded_at < g.valid_to
     group by s.as_of
 )
@@ -24,5 +19,5 @@ select
         when coalesce(d.licensed_users, 0) = 0 then 'No Entra users with a Copilot licence were collected for '
             || s.as_of::varchar || ' (User.Read.All missing, or users collection turned off).'
     end as reason
-from snapshots s
+from int_copilot_snapshots s
 left join directory d using (as_of)

@@ -18,14 +18,14 @@ report_rows as (
     select as_of, 'tenant', 'Tenant', any_date, teams_date, word_date, excel_date, powerpoint_date, outlook_date,
            onenote_date, loop_date, copilot_chat_date
     from stg_copilot_user_detail
-    where as_of in (select as_of from stg_copilot_user_detail group by as_of having bool_or(is_concealed))
+    where as_of in (select as_of from int_copilot_snapshots where concealed)
     qualify row_number() over (partition by as_of, upn_key order by period_days desc) = 1
 ),
 concealed_licensed as (
     select s.as_of, count(distinct g.id) as licensed_users
-    from (select as_of, max(loaded_at) as loaded_at from stg_copilot_user_detail
-          group by as_of having bool_or(is_concealed)) s
+    from int_copilot_snapshots s
     join int_user_groups g on g.is_licensed and g.valid_from <= s.loaded_at and s.loaded_at < g.valid_to
+    where s.concealed
     group by s.as_of
 ),
 counts as (
