@@ -46,3 +46,11 @@ def query(cfg: Config, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+@pytest.fixture(scope="session")
+def model_warehouse(tmp_path_factory: pytest.TempPathFactory):
+    """Five weeks of daily collections of a 2,500-user tenant, transformed: (cfg, simulator, truth tenant)."""
+    from simulated_warehouse import DAYS, FIRST, build_warehouse
+
+    return build_warehouse(tmp_path_factory.mktemp("model"), range(FIRST, DAYS))

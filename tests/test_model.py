@@ -2,49 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import duckdb
 import numpy as np
 import pytest
+from simulated_warehouse import APP_COLS, DAYS, END, FIRST, build_warehouse
 
 from connector.collect import collect
 from connector.simulator.server import Simulator
-from connector.simulator.tenant import APPS, DEPARTMENTS, Tenant
+from connector.simulator.tenant import DEPARTMENTS, Tenant
 from warehouse.config import Secrets, load_config
 from warehouse.transform import transform
 
-END = dt.date(2026, 11, 22)  # a Sunday: the last collected week is complete
-DAYS, FIRST = 70, 35  # collect days 35..69: Monday 2026-10-19 .. Sunday 2026-11-22, five full weeks
-APP_COLS = {"any": list(range(len(APPS))), "teams": [0], "word": [1], "excel": [2], "powerpoint": [3],
-            "outlook": [4], "onenote": [5], "loop": [6], "copilot_chat": [7, 8]}
-
-
-def build_warehouse(tmp, days: range, concealed: bool = False, users: int = 2500):
-    tenant = Tenant.generate(users=users, days=DAYS, seed=5, end=END)
-    sim = Simulator(tenant, concealed=concealed).start()
-    cfg_path = tmp / "config.toml"
-    cfg_path.write_text(f'[graph]\nbase_url = "{sim.base_url}"\n[auth]\nmethod = "token"\n'
-                        f'[warehouse]\npath = "{(tmp / "wh.duckdb").as_posix()}"\n'
-                        '[collect]\nm365_reports = ["m365_app_user_detail"]\n')
-    cfg = load_config(cfg_path)
-    secrets = Secrets(None, sim.state.token, None)
-    try:
-        for day in days:
-            sim.state.day = day
-            result = collect(cfg, secrets=secrets)
-            assert result.exit_code == 0, [(o.report, o.message) for o in result.outcomes if o.status != "ok"]
-    finally:
-        sim.stop()
-    report = transform(cfg.warehouse.path, cfg.model)
-    assert report.failed_checks == []
-    truth = Tenant.generate(users=users, days=DAYS, seed=5, end=END)  # an untouched twin for ground truth
-    return cfg, sim, truth
-
 
 @pytest.fixture(scope="module")
-def model(tmp_path_factory):
-    return build_warehouse(tmp_path_factory.mktemp("model"), range(FIRST, DAYS))
+def model(model_warehouse):
+    return model_warehouse
 
 
 def q(cfg, sql, params=None):
