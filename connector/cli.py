@@ -18,6 +18,7 @@ from warehouse.config import Config, ConfigError, load_config
 from warehouse.status import Status
 
 from .fetch import RunResult
+from .jobs import JobResult
 from .reports import REPORTS
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -67,18 +68,23 @@ def print_run(result: RunResult) -> None:
                       "The next run picks them up; nothing partial was stored.")
 
 
-def _collect(cfg: Config, only: list[str] | None = None) -> RunResult:
+def _job(cfg: Config, *, only: list[str] | None = None, transform: bool = True) -> int:
+    """Run a collection (and transform) under the writer lock; print the outcome; return the exit code."""
     from warehouse.db import WarehouseBusy
+    from warehouse.lock import WriterBusy
 
-    from .collect import collect as do_collect
     from .graph import GraphError
+    from .jobs import run_job
 
     try:
-        result = do_collect(cfg, only=only)
-    except (GraphError, WarehouseBusy) as e:
+        result = run_job(cfg, only=only, transform=transform, job="run" if transform else "collect")
+    except (GraphError, WarehouseBusy, WriterBusy) as e:
         raise click.ClickException(str(e)) from None
-    print_run(result)
-    return result
+    if result.run:
+        print_run(result.run)
+    if transform:
+        print_transform(result)
+    return result.exit_code
 
 
 @cli.command()
@@ -87,36 +93,45 @@ def _collect(cfg: Config, only: list[str] | None = None) -> RunResult:
               help="Collect only this report (repeatable); skips directory data.")
 def collect(config_path: str, only: tuple[str, ...]) -> None:
     """Fetch the Copilot and M365 usage reports and Entra users from Graph into raw_* tables."""
-    sys.exit(_collect(_config(config_path), list(only) or None).exit_code)
+    sys.exit(_job(_config(config_path), only=list(only) or None, transform=False))
 
 
 @cli.command()
 @config_option
 def run(config_path: str) -> None:
     """Collect, then transform (the daily job); what landed is modelled even when a report failed."""
-    cfg = _config(config_path)
-    result = _collect(cfg)
-    transformed = _transform(cfg)
-    sys.exit(1 if 1 in (result.exit_code, transformed) else result.exit_code)
+    sys.exit(_job(_config(config_path)))
 
 
-def _transform(cfg: Config) -> int:
-    from warehouse.db import WarehouseBusy
-    from warehouse.transform import TransformError
-    from warehouse.transform import transform as do_transform
-
-    try:
-        report = do_transform(cfg.warehouse.path, cfg.model, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    except (TransformError, WarehouseBusy) as e:
-        console.print(f"[red]transform failed[/]: {escape(str(e))}")
-        return 1
+def print_transform(result: JobResult) -> None:
+    """Show how the transform went: objects built, failed checks, or the error naming the SQL file."""
+    if result.transform_error:
+        console.print(f"[red]transform failed[/]: {escape(result.transform_error)}")
+        return
+    report = result.transform
+    if report is None:
+        return
     for name, secs in report.timings:
         logging.getLogger("copilot_usage.transform").debug("%s %.2fs", name, secs)
     console.print(f"transform: {len(report.timings)} object(s) built in {report.seconds:.1f} s"
                   + (f"; [red]{len(report.failed_checks)} check(s) failed[/]" if report.failed_checks else ""))
     for name, n in report.failed_checks:
         console.print(f"  [red]check {name}: {n} offending row(s)[/]")
-    return 1 if report.failed_checks else 0
+
+
+def _transform(cfg: Config) -> int:
+    from warehouse.db import WarehouseBusy
+    from warehouse.lock import WriterBusy
+
+    from .jobs import transform_job
+
+    try:
+        result = transform_job(cfg)
+    except (WarehouseBusy, WriterBusy) as e:
+        console.print(f"[red]transform failed[/]: {escape(str(e))}")
+        return 1
+    print_transform(result)
+    return result.exit_code
 
 
 @cli.command()
@@ -162,6 +177,32 @@ def print_status(st: Status) -> None:
         for _, dim, group, reason, champion in st.flagged:
             flagged.add_row(dim, escape(group), escape(reason), escape(champion or "(none assigned)"))
         console.print(flagged)
+
+
+@cli.command()
+@config_option
+@click.option("--show", is_flag=True, help="Print the jobs and their next run times, then exit.")
+def schedule(config_path: str, show: bool) -> None:
+    """Run the daily collection (and the weekly alerts) at the configured times until stopped (SIGTERM)."""
+    from .schedule import Service
+
+    cfg = _config(config_path)
+    if not show:
+        console.print(f"scheduler started ({cfg.schedule.timezone}); stop with Ctrl-C or SIGTERM")
+        Service(cfg).start()
+        return
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    service = Service(cfg, scheduler=BackgroundScheduler())
+    service.build()
+    service.scheduler.start(paused=True)
+    table = Table(title=f"scheduled jobs ({cfg.schedule.timezone})")
+    for col in ("job", "trigger", "next run"):
+        table.add_column(col)
+    for job in service.scheduler.get_jobs():
+        table.add_row(job.name, escape(str(job.trigger)), f"{job.next_run_time:%Y-%m-%d %H:%M %Z}")
+    console.print(table)
+    service.scheduler.shutdown(wait=False)
 
 
 @cli.command()

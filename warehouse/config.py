@@ -111,12 +111,61 @@ class WarehouseConfig(_Section):
     lock_timeout_seconds: float = Field(60.0, ge=0)
 
 
+class ScheduleConfig(_Section):
+    timezone: str = "UTC"
+    run_days: str = "mon-sun"  # APScheduler day_of_week: names (mon..sun), ranges and lists
+    run_time: str = "06:00"
+    misfire_grace_seconds: int = Field(6 * 3600, ge=60)
+    catch_up_on_start: bool = True
+    throttle_retry_max_seconds: int = Field(6 * 3600, ge=60)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as Europe/Amsterdam)") from None
+        return v
+
+    @field_validator("run_time")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        return parse_hhmm(v)
+
+    @field_validator("run_days")
+    @classmethod
+    def _days(cls, v: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        if any(ch.isdigit() for ch in v):
+            raise ValueError("use day names (mon..sun), not numbers: APScheduler counts 0 as Monday, cron as Sunday")
+        try:
+            CronTrigger(day_of_week=v)
+        except ValueError as e:
+            raise ValueError(f"not a valid day-of-week expression: {e}") from None
+        return v
+
+
+def parse_hhmm(v: str) -> str:
+    """Validate a 24-hour HH:MM time of day and return it normalised."""
+    import re
+
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", v.strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise ValueError(f"{v!r} is not a time of day HH:MM (24-hour)")
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
 class Config(_Section):
     graph: GraphConfig = GraphConfig()
     auth: AuthConfig = AuthConfig()
     collect: CollectConfig = CollectConfig()
     warehouse: WarehouseConfig = WarehouseConfig()
     model: ModelConfig = ModelConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
     source: str = "<defaults>"
 
 

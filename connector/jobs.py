@@ -1,0 +1,72 @@
+"""The jobs: what `copilot-usage run` / `collect` / `transform` do, and exactly what the scheduler calls.
+
+Every job that writes the warehouse holds the single-writer lock (warehouse.lock) for its whole duration,
+so two collectors never interleave; the DuckDB write connection itself is opened only for load and
+transform, so dashboards can read while a collection is still fetching.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from warehouse.config import Config, Secrets
+from warehouse.lock import writer_lock
+from warehouse.transform import TransformError, TransformReport
+from warehouse.transform import transform as do_transform
+
+from .collect import collect
+from .fetch import RunResult
+
+log = logging.getLogger("copilot_usage.jobs")
+
+
+@dataclass
+class JobResult:
+    """A collection and/or transform: what ran and the exit code the CLI and scheduler act on."""
+
+    run: RunResult | None = None
+    transform: TransformReport | None = None
+    transform_error: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 ok, 75 only throttled requests remain (run again later), 1 errors."""
+        codes = [self.run.exit_code] if self.run else []
+        if self.transform_error or (self.transform and self.transform.failed_checks):
+            codes.append(1)
+        return 1 if 1 in codes else max(codes, default=0)
+
+    @property
+    def retry_after(self) -> int | None:
+        """The longest wait Graph asked for, when requests were throttled."""
+        waits = [o.retry_after or 0 for o in (self.run.outcomes if self.run else []) if o.status == "throttled"]
+        return max(waits) if waits else None
+
+
+def _transform(cfg: Config, result: JobResult) -> None:
+    try:
+        result.transform = do_transform(cfg.warehouse.path, cfg.model,
+                                        wait_seconds=cfg.warehouse.lock_timeout_seconds)
+    except TransformError as e:
+        result.transform_error = str(e)
+        log.error("transform failed: %s", e)
+
+
+def run_job(cfg: Config, *, only: list[str] | None = None, secrets: Secrets | None = None,
+            transform: bool = True, job: str = "run") -> JobResult:
+    """Collect (all reports, or `only` these) and then transform what landed, under the writer lock."""
+    result = JobResult()
+    with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job=job):
+        result.run = collect(cfg, only=only, secrets=secrets)
+        if transform:
+            _transform(cfg, result)
+    return result
+
+
+def transform_job(cfg: Config) -> JobResult:
+    """Rebuild the model from what has landed, under the writer lock."""
+    result = JobResult()
+    with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="transform"):
+        _transform(cfg, result)
+    return result

@@ -1,0 +1,143 @@
+"""`copilot-usage schedule`: an APScheduler service that runs the same jobs as the CLI at cron times.
+
+Jobs hold no logic of their own: they call `connector.jobs` (and the alerts run) exactly as the commands do.
+Missed runs are detected from the warehouse itself (`_runs`), so nothing but the DuckDB file is state: a
+service that was down when its run was due runs once at start-up, however many runs it missed.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+
+from warehouse import db
+from warehouse.config import Config
+from warehouse.lock import WriterBusy
+
+log = logging.getLogger("copilot_usage.schedule")
+RUN_JOB, RETRY_JOB = "daily_run", "daily_run_retry"
+BUSY_RETRY = timedelta(minutes=15)
+
+
+def run_trigger(cfg: Config) -> CronTrigger:
+    """The daily collection's trigger: `[schedule] run_days` at `run_time` in `timezone`."""
+    hour, minute = cfg.schedule.run_time.split(":")
+    return CronTrigger(day_of_week=cfg.schedule.run_days, hour=int(hour), minute=int(minute),
+                       timezone=ZoneInfo(cfg.schedule.timezone))
+
+
+def previous_fire_time(trigger: CronTrigger, now: datetime, horizon: timedelta = timedelta(days=8)) -> datetime | None:
+    """The last time at or before `now` that `trigger` was due (None if not within `horizon`)."""
+    t = trigger.get_next_fire_time(None, now - horizon)
+    last = None
+    while t is not None and t <= now:
+        last = t
+        t = trigger.get_next_fire_time(t, t + timedelta(seconds=1))
+    return last
+
+
+def last_run_started(cfg: Config) -> datetime | None:
+    """When the latest collection recorded in the warehouse started (None when there is none)."""
+    try:
+        con = db.connect(cfg.warehouse.path, read_only=True, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+    except Exception as e:  # a brand-new warehouse does not exist yet: nothing ran
+        log.debug("no warehouse to read the last run from: %s", e)
+        return None
+    try:
+        exists = con.execute("select count(*) from information_schema.tables where table_name = '_runs'").fetchone()
+        if not exists[0]:
+            return None
+        epoch = con.execute("select epoch(min(started_at)) from _runs where run_id = (select run_id from _runs "
+                            "order by started_at desc limit 1)").fetchone()[0]
+        return datetime.fromtimestamp(epoch, UTC) if epoch is not None else None
+    finally:
+        con.close()
+
+
+def missed(trigger: CronTrigger, last_done: datetime | None, now: datetime) -> bool:
+    """True when the trigger was due since `last_done` (or ever, when nothing was done) and did not run."""
+    due = previous_fire_time(trigger, now)
+    return due is not None and (last_done is None or last_done < due)
+
+
+class Service:
+    """The scheduler and its jobs; `start()` blocks until SIGTERM/SIGINT, `build()` alone is for tests."""
+
+    def __init__(self, cfg: Config, *, scheduler: BaseScheduler | None = None,
+                 run: Callable[..., Any] | None = None, alerts: Callable[..., Any] | None = None) -> None:
+        from .jobs import run_job
+
+        self.cfg = cfg
+        self.tz = ZoneInfo(cfg.schedule.timezone)
+        self.scheduler = scheduler or BlockingScheduler(timezone=self.tz)
+        self.scheduler.configure(timezone=self.tz, job_defaults={
+            "coalesce": True, "max_instances": 1, "misfire_grace_time": cfg.schedule.misfire_grace_seconds})
+        self._run = run or run_job
+        self._alerts = alerts
+        self.events: list[tuple[str, str]] = []  # (job, outcome), for status and tests
+
+    def build(self, now: datetime | None = None) -> BaseScheduler:
+        """Register the jobs (coalescing, one instance at a time, misfire grace); queue a missed run once."""
+        s = self.scheduler
+        trigger = run_trigger(self.cfg)
+        s.add_job(self.daily_run, trigger, id=RUN_JOB, name="collect + transform", replace_existing=True)
+        now = now or datetime.now(self.tz)
+        if self.cfg.schedule.catch_up_on_start and missed(trigger, last_run_started(self.cfg), now):
+            log.info("the run due at %s was missed while the service was down; running it once now",
+                     previous_fire_time(trigger, now))
+            self._once(RETRY_JOB, now)
+        return s
+
+    def _once(self, job_id: str, when: datetime) -> None:
+        self.scheduler.add_job(self.daily_run, DateTrigger(when, timezone=self.tz), id=job_id,
+                               name="collect + transform (catch-up or retry)", replace_existing=True)
+
+    def daily_run(self) -> None:
+        """The scheduled collection: the `run` command's job; throttling and a busy warehouse reschedule it."""
+        try:
+            result = self._run(self.cfg, job="scheduled run")
+        except WriterBusy as e:
+            log.warning("%s; trying again in %s", e, BUSY_RETRY)
+            self._once(RETRY_JOB, datetime.now(self.tz) + BUSY_RETRY)
+            self.events.append((RUN_JOB, "busy"))
+            return
+        except Exception:
+            log.exception("the scheduled run failed; the next scheduled run tries again")
+            self.events.append((RUN_JOB, "error"))
+            return
+        outcome = {0: "ok", 75: "throttled"}.get(result.exit_code, "error")
+        self.events.append((RUN_JOB, outcome))
+        log.info("scheduled run finished: %s (exit code %s)", outcome, result.exit_code)
+        if outcome == "throttled":
+            wait = min(result.retry_after or 300, self.cfg.schedule.throttle_retry_max_seconds)
+            log.info("Graph asked to wait %s s; rescheduling instead of sleeping", wait)
+            self._once(RETRY_JOB, datetime.now(self.tz) + timedelta(seconds=wait))
+
+    def start(self) -> None:
+        """Run until SIGTERM or SIGINT; a job in progress finishes first, no new one starts."""
+        self.build()
+        stopping = threading.Event()
+
+        def stop(signum: int, _frame: object) -> None:
+            if stopping.is_set():
+                return
+            stopping.set()
+            log.info("%s received: stopping after the running job, if any", signal.Signals(signum).name)
+            self.scheduler.shutdown(wait=True)  # waits for a running job; no new job starts
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        for job in self.scheduler.get_jobs():
+            log.info("scheduled %s: next at %s", job.name, getattr(job, "next_run_time", None) or job.trigger)
+        self.scheduler.start()
+        log.info("scheduler stopped")
