@@ -206,6 +206,47 @@ def schedule(config_path: str, show: bool) -> None:
 
 
 @cli.command()
+@config_option
+def doctor(config_path: str) -> None:
+    """Preflight the tenant: each needed permission, concealed names, Copilot SKUs, warehouse freshness."""
+    from .doctor import run_doctor
+
+    cfg = _config(config_path)
+    report = run_doctor(cfg)
+    if report.fatal:
+        console.print(f"[red]cannot reach Graph[/]: {escape(report.fatal)}")
+    table = Table(title=f"permissions ({cfg.graph.base_url}, application permissions with admin consent)")
+    for col in ("permission", "state", "if missing", "detail"):
+        table.add_column(col, overflow="fold")
+    style = {"ok": "green", "missing": "red", "unknown": "yellow", "not needed": "dim"}
+    for c in report.checks:
+        table.add_row(c.permission, f"[{style[c.state]}]{c.state}[/]", escape(c.consequence), escape(c.detail))
+    console.print(table)
+    if report.concealed is True:
+        console.print("[yellow]Concealed names are ON[/]: usage reports carry hashes instead of user names, so "
+                      "department, job-function and manager views, the heatmap per group and stagnation flags "
+                      "stay empty; tenant-level figures still work. See the README (Concealed names).")
+    elif report.concealed is False:
+        console.print("Concealed names are off: per-group views are possible.")
+    if report.skus:
+        skus = Table(title="Copilot SKUs (by service plan)")
+        for col in ("SKU", "Copilot plans", "assigned", "purchased"):
+            skus.add_column(col)
+        for s in report.skus:
+            skus.add_row(escape(str(s["sku"])), s["plans"], str(s["assigned"]), str(s["purchased"]))
+        console.print(skus)
+    elif not report.fatal:
+        console.print("[yellow]No SKU with a Copilot service plan was found[/] (or subscribedSkus was not readable).")
+    for line in report.freshness:
+        console.print(f"warehouse: {escape(line)}")
+    missing = [c.permission for c in report.checks if c.needed and c.state != "ok"]
+    if missing:
+        console.print(f"[red]not ready[/]: {', '.join(missing)} " + ("is" if len(missing) == 1 else "are")
+                      + " needed; grant in Entra ID > App registrations > API permissions, then admin consent.")
+    sys.exit(report.exit_code)
+
+
+@cli.command()
 @click.option("--users", default=500, show_default=True, help="Number of people in the tenant.")
 @click.option("--days", default=90, show_default=True, help="Days of activity history.")
 @click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same tenant).")

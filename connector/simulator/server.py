@@ -211,6 +211,14 @@ def _handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]:
                 return self._report(bool(m.group(1)), m.group(2), _args(m.group(3)))
             if path in ("/v1.0/users/delta", "/v1.0/users/delta()", "/v1.0/users/microsoft.graph.delta()"):
                 return self._delta(query)
+            if path == "/v1.0/users" and method == "GET":
+                if PERMISSION["users"] in st.denied:
+                    return self._forbidden()
+                top = int(query.get("$top", "100"))
+                select = {s for s in query.get("$select", "id,displayName").split(",") if s}
+                present = sim.tenant.present(st.day).nonzero()[0][:top].tolist()
+                return self._json(200, {"value": [directory.user_object(sim.tenant, i, st.day, select)
+                                                  for i in present]})
             if path == "/v1.0/subscribedSkus":
                 if PERMISSION["skus"] in st.denied:
                     return self._forbidden()

@@ -1,0 +1,167 @@
+"""`copilot-usage doctor`: a tenant preflight. Tries each permission the configured features need with one
+small real request, reads the concealment setting and the Copilot SKUs, and the warehouse's freshness.
+
+Probes are GETs only (nothing is changed in the tenant, no mail is sent): a permission is `ok` when its probe
+succeeds, `missing` on 401/403, `unknown` when Graph answered something else (the detail says what).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from warehouse import db
+from warehouse.config import Config, Secrets
+
+from .graph import GraphError, GraphSession, error_message
+from .reports import REPORTS_PERMISSION
+
+COPILOT_PLANS = {"a62f8878-de10-42f3-b68f-6149a25ceb97": "M365_COPILOT_APPS",
+                 "3f30311c-6b1e-48a4-ab79-725b469da960": "Graph-grounded chat"}
+
+
+@dataclass
+class Check:
+    """One permission: whether the configured features need it, what the probe found, what a gap costs."""
+
+    permission: str
+    needed: bool
+    consequence: str
+    state: str = ""  # ok | missing | unknown | not needed
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        self.state = self.state or ("unknown" if self.needed else "not needed")
+
+
+@dataclass
+class DoctorReport:
+    """Everything `doctor` found; `exit_code` is 1 when a needed permission is missing or unknown."""
+
+    checks: list[Check]
+    concealed: bool | None = None
+    skus: list[dict[str, Any]] = field(default_factory=list)
+    freshness: list[str] = field(default_factory=list)
+    fatal: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every needed permission works, else 1."""
+        bad = self.fatal or any(c.needed and c.state != "ok" for c in self.checks)
+        return 1 if bad else 0
+
+
+def planned_checks(cfg: Config) -> list[tuple[Check, str | None]]:
+    """The permissions to check for this configuration, each with the GET that proves it (None: not probed)."""
+    base = f"{cfg.graph.base_url}/v1.0"
+    version = cfg.collect.copilot_version
+    report = f"{base}/copilot/reports/getMicrosoft365CopilotUserCountSummary(period='ALL',version='{version}')"
+    return [
+        (Check(REPORTS_PERMISSION, True, "no usage reports at all: nothing can be collected"), report),
+        (Check("User.Read.All", cfg.collect.users,
+               "no department, job title, manager or licences: no group views, no heatmap, no stagnation flags"),
+         f"{base}/users?$top=1&$select=id,department,jobTitle,assignedLicenses"),
+        (Check("ReportSettings.Read.All", True,
+               "concealed names cannot be detected: runs record an error for admin/reportSettings"),
+         f"{base}/admin/reportSettings"),
+        (Check("LicenseAssignment.Read.All", True,
+               "no subscribedSkus: Copilot SKUs found only by the one documented SKU id, no licence totals "
+               "(Organization.Read.All also grants it)"), f"{base}/subscribedSkus"),
+        (Check("ReportSettings.ReadWrite.All", False,
+               "none: copilot-usage never changes the concealment setting (an admin does, in the admin center)"),
+         None),
+    ]
+
+
+async def _probe(g: GraphSession, check: Check, url: str) -> Any:
+    try:
+        resp = await g.get(url, accept="application/json, application/octet-stream, text/csv")
+    except GraphError as e:
+        check.state, check.detail = "unknown", str(e)
+        return None
+    if resp.status < 300:
+        check.state = "ok"
+        try:
+            return resp.json()
+        except ValueError:
+            return None
+    check.state = "missing" if resp.status in (401, 403) else "unknown"
+    check.detail = f"HTTP {resp.status}: {error_message(resp)}"
+    return None
+
+
+async def _probe_all(cfg: Config, secrets: Secrets, planned: list[tuple[Check, str | None]]) -> dict[str, Any]:
+    bodies: dict[str, Any] = {}
+    async with GraphSession(cfg, secrets) as g:
+        for check, url in planned:
+            if url is not None and check.needed:
+                bodies[check.permission] = await _probe(g, check, url)
+    return bodies
+
+
+def _skus(body: Any) -> list[dict[str, Any]]:
+    out = []
+    for s in (body or {}).get("value", []):
+        plans = [COPILOT_PLANS[p["servicePlanId"]] for p in s.get("servicePlans") or []
+                 if p.get("servicePlanId") in COPILOT_PLANS]
+        if plans:
+            out.append({"sku": s.get("skuPartNumber") or s.get("skuId"), "plans": ", ".join(plans),
+                        "assigned": s.get("consumedUnits"), "purchased": (s.get("prepaidUnits") or {}).get("enabled")})
+    return out
+
+
+def freshness(cfg: Config, today: date | None = None) -> list[str]:
+    """Sentences on the warehouse's data: report date, its age, the last run's problems."""
+    today = today or datetime.now(UTC).date()
+    if "://" not in cfg.warehouse.path and not cfg.warehouse.path.startswith("md:") \
+            and not Path(cfg.warehouse.path).exists():
+        return [f"no warehouse yet at {cfg.warehouse.path}: run `copilot-usage run` once"]
+    try:
+        con = db.connect(cfg.warehouse.path, read_only=True, wait_seconds=5)
+    except Exception as e:  # no file yet, or a collection holds it
+        return [f"warehouse {cfg.warehouse.path}: not readable now ({type(e).__name__}); run `copilot-usage run`"]
+    try:
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        if "_runs" not in tables:
+            return [f"warehouse {cfg.warehouse.path}: no collection yet"]
+        lines = []
+        if "mart_data_status" in tables:
+            as_of = con.execute("select max(as_of) from mart_data_status").fetchone()[0]
+            if as_of:
+                age = (today - as_of).days
+                note = " (Graph publishes with up to 3 days' delay)" if age <= 4 else ": STALE, is the job running?"
+                lines.append(f"data as of {as_of}, {age} day(s) old{note}")
+        failed = con.execute(
+            "select report, status, message from _runs where run_id = (select run_id from _runs order by "
+            "started_at desc limit 1) and status not in ('ok', 'warning') order by report").fetchall()
+        weeks = con.execute("select count(distinct date_trunc('week', report_refresh_date)) from _runs "
+                            "where report = 'copilot_usage_user_detail' and status in ('ok', 'warning')").fetchone()[0]
+        lines.append(f"history: {weeks} week(s) of Copilot user detail collected")
+        lines += [f"last run: {r} {s}: {m}" for r, s, m in failed]
+        return lines
+    finally:
+        con.close()
+
+
+def run_doctor(cfg: Config, secrets: Secrets | None = None) -> DoctorReport:
+    """Probe the tenant and read the warehouse; never raises for a tenant problem, reports it."""
+    planned = planned_checks(cfg)
+    report = DoctorReport([c for c, _ in planned])
+    try:
+        bodies = asyncio.run(_probe_all(cfg, secrets or Secrets.from_env(), planned))
+    except GraphError as e:  # no credential, or the token cannot be obtained
+        report.fatal = str(e)
+        bodies = {}
+    except Exception as e:  # azure-identity errors: wrong tenant, bad secret, unreachable login host
+        report.fatal = f"could not get a token for Graph: {type(e).__name__}: {str(e).splitlines()[0][:300]}"
+        bodies = {}
+    settings = bodies.get("ReportSettings.Read.All")
+    if isinstance(settings, dict):
+        entity = settings.get("value", settings) if isinstance(settings.get("value"), dict) else settings
+        report.concealed = entity.get("displayConcealedNames")
+    report.skus = _skus(bodies.get("LicenseAssignment.Read.All"))
+    report.freshness = freshness(cfg)
+    return report
