@@ -247,6 +247,29 @@ def doctor(config_path: str) -> None:
 
 
 @cli.command()
+@config_option
+@click.option("--format", "fmt", type=click.Choice(["parquet"]), default="parquet", show_default=True)
+@click.option("--raw", is_flag=True, help="Also export the raw_* landings (partitioned by report date).")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+def export(config_path: str, fmt: str, raw: bool, out_dir: Path) -> None:
+    """Write the marts (and optionally raw tables) as Parquet partitioned by date, for Fabric/Databricks/Spark."""
+    from warehouse.db import WarehouseBusy
+    from warehouse.export import export_parquet
+
+    cfg = _config(config_path)
+    try:
+        done = export_parquet(cfg.warehouse.path, out_dir, raw=raw, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+    except (ValueError, WarehouseBusy) as e:
+        raise click.ClickException(str(e)) from None
+    table = Table(title=f"exported to {out_dir} ({fmt})")
+    for col in ("table", "rows", "partitioned by"):
+        table.add_column(col)
+    for e in done:
+        table.add_row(e.table, str(e.rows), e.partitioned_by or "-")
+    console.print(table)
+
+
+@cli.command()
 @click.option("--users", default=500, show_default=True, help="Number of people in the tenant.")
 @click.option("--days", default=90, show_default=True, help="Days of activity history.")
 @click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same tenant).")
