@@ -10,19 +10,12 @@ import threading
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from warehouse.config import Config, ConfigError, load_config
-from warehouse.status import Status
 
-from .fetch import RunResult
-from .jobs import JobResult
-from .reports import REPORTS
-
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-STATUS_STYLE = {"ok": "green", "warning": "yellow", "throttled": "magenta", "error": "red", "skipped": "red"}
+from .output import console, fetch_progress, print_run, print_status, print_transform, setup_logging
+from .reports import REPORTS, plan
 
 
 def _config(path: str) -> Config:
@@ -41,31 +34,7 @@ config_option = click.option("--config", "config_path", default=lambda: os.envir
 @click.option("-q", "--quiet", is_flag=True, help="Only log warnings and errors.")
 def cli(verbose: bool, quiet: bool) -> None:
     """Microsoft 365 Copilot usage insight: collect Graph reports into DuckDB, model, dashboard, alert."""
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "azure", "kiota", "msgraph"):
-        logging.getLogger(noisy).setLevel(logging.WARNING if not verbose else logging.INFO)
-
-
-def print_run(result: RunResult) -> None:
-    """Show a run's per-report outcome table and what to do about problems."""
-    table = Table(title=f"run {result.run_id}", show_lines=False)
-    for col in ("report", "period", "ver", "status", "rows", "bytes", "req", "refresh date", "message"):
-        table.add_column(col, overflow="fold")
-    for o in result.outcomes:
-        style = STATUS_STYLE.get(o.status, "")
-        table.add_row(o.report, o.period, o.version, f"[{style}]{o.status}[/]", str(o.rows), str(o.bytes),
-                      str(o.requests), str(o.refresh_date or ""), escape(o.message))
-    console.print(table)
-    if result.concealed:
-        console.print("[yellow]Concealed names are ON[/]: department, job-function and manager views need "
-                      "identifiable reports. An admin can turn concealment off in the Microsoft 365 admin "
-                      "center (Settings > Org settings > Reports).")
-    throttled = [o for o in result.outcomes if o.status == "throttled"]
-    if throttled:
-        wait = max((o.retry_after or 0) for o in throttled)
-        console.print(f"[magenta]{len(throttled)} request(s) throttled[/]; Graph asked to wait {wait} s. "
-                      "The next run picks them up; nothing partial was stored.")
+    setup_logging(verbose=verbose, quiet=quiet)
 
 
 def _job(cfg: Config, *, only: list[str] | None = None, transform: bool = True) -> int:
@@ -76,8 +45,12 @@ def _job(cfg: Config, *, only: list[str] | None = None, transform: bool = True) 
     from .graph import GraphError
     from .jobs import run_job
 
+    total = len(plan(cfg, only)) + (0 if only else 2 + int(cfg.collect.users))
+    show = console.is_terminal and logging.getLogger().getEffectiveLevel() <= logging.INFO
     try:
-        result = run_job(cfg, only=only, transform=transform, job="run" if transform else "collect")
+        with fetch_progress(total, show) as on_fetched:
+            result = run_job(cfg, only=only, transform=transform, job="run" if transform else "collect",
+                             on_fetched=on_fetched)
     except (GraphError, WarehouseBusy, WriterBusy) as e:
         raise click.ClickException(str(e)) from None
     if result.run:
@@ -101,22 +74,6 @@ def collect(config_path: str, only: tuple[str, ...]) -> None:
 def run(config_path: str) -> None:
     """Collect, then transform (the daily job); what landed is modelled even when a report failed."""
     sys.exit(_job(_config(config_path)))
-
-
-def print_transform(result: JobResult) -> None:
-    """Show how the transform went: objects built, failed checks, or the error naming the SQL file."""
-    if result.transform_error:
-        console.print(f"[red]transform failed[/]: {escape(result.transform_error)}")
-        return
-    report = result.transform
-    if report is None:
-        return
-    for name, secs in report.timings:
-        logging.getLogger("copilot_usage.transform").debug("%s %.2fs", name, secs)
-    console.print(f"transform: {len(report.timings)} object(s) built in {report.seconds:.1f} s"
-                  + (f"; [red]{len(report.failed_checks)} check(s) failed[/]" if report.failed_checks else ""))
-    for name, n in report.failed_checks:
-        console.print(f"  [red]check {name}: {n} offending row(s)[/]")
 
 
 def _transform(cfg: Config) -> int:
@@ -154,119 +111,6 @@ def status(config_path: str) -> None:
     except WarehouseBusy as e:
         raise click.ClickException(str(e)) from None
     print_status(st)
-
-
-def print_status(st: Status) -> None:
-    """Render a warehouse Status."""
-    runs = Table(title="last run per report")
-    for col in ("report", "period", "status", "finished (UTC)", "refresh date", "message"):
-        runs.add_column(col, overflow="fold")
-    for report, period, state, finished, refresh, message in st.last_runs:
-        runs.add_row(report, period, f"[{STATUS_STYLE.get(state, '')}]{state}[/]",
-                     f"{finished:%Y-%m-%d %H:%M}" if finished else "", str(refresh or ""), escape(message or ""))
-    console.print(runs)
-    if st.data_note:
-        console.print(f"[yellow]{escape(st.data_note)}[/]")
-    if st.as_of:
-        parts = [f"{w}-day active {a}/{n} ({r:.0%})" for w, n, a, r in st.tenant if r is not None]
-        console.print(f"Data as of {st.as_of}: " + ", ".join(parts))
-    if st.flagged:
-        flagged = Table(title=f"stagnating groups, week of {st.flagged[0][0]}")
-        for col in ("dimension", "group", "reason", "champion"):
-            flagged.add_column(col, overflow="fold")
-        for _, dim, group, reason, champion in st.flagged:
-            flagged.add_row(dim, escape(group), escape(reason), escape(champion or "(none assigned)"))
-        console.print(flagged)
-
-
-@cli.command()
-@config_option
-@click.option("--show", is_flag=True, help="Print the jobs and their next run times, then exit.")
-def schedule(config_path: str, show: bool) -> None:
-    """Run the daily collection (and the weekly alerts) at the configured times until stopped (SIGTERM)."""
-    from .schedule import Service
-
-    cfg = _config(config_path)
-    if not show:
-        console.print(f"scheduler started ({cfg.schedule.timezone}); stop with Ctrl-C or SIGTERM")
-        Service(cfg).start()
-        return
-    from apscheduler.schedulers.background import BackgroundScheduler
-
-    service = Service(cfg, scheduler=BackgroundScheduler())
-    service.build()
-    service.scheduler.start(paused=True)
-    table = Table(title=f"scheduled jobs ({cfg.schedule.timezone})")
-    for col in ("job", "trigger", "next run"):
-        table.add_column(col)
-    for job in service.scheduler.get_jobs():
-        table.add_row(job.name, escape(str(job.trigger)), f"{job.next_run_time:%Y-%m-%d %H:%M %Z}")
-    console.print(table)
-    service.scheduler.shutdown(wait=False)
-
-
-@cli.command()
-@config_option
-def doctor(config_path: str) -> None:
-    """Preflight the tenant: each needed permission, concealed names, Copilot SKUs, warehouse freshness."""
-    from .doctor import run_doctor
-
-    cfg = _config(config_path)
-    report = run_doctor(cfg)
-    if report.fatal:
-        console.print(f"[red]cannot reach Graph[/]: {escape(report.fatal)}")
-    table = Table(title=f"permissions ({cfg.graph.base_url}, application permissions with admin consent)")
-    for col in ("permission", "state", "if missing", "detail"):
-        table.add_column(col, overflow="fold")
-    style = {"ok": "green", "missing": "red", "unknown": "yellow", "not needed": "dim"}
-    for c in report.checks:
-        table.add_row(c.permission, f"[{style[c.state]}]{c.state}[/]", escape(c.consequence), escape(c.detail))
-    console.print(table)
-    if report.concealed is True:
-        console.print("[yellow]Concealed names are ON[/]: usage reports carry hashes instead of user names, so "
-                      "department, job-function and manager views, the heatmap per group and stagnation flags "
-                      "stay empty; tenant-level figures still work. See the README (Concealed names).")
-    elif report.concealed is False:
-        console.print("Concealed names are off: per-group views are possible.")
-    if report.skus:
-        skus = Table(title="Copilot SKUs (by service plan)")
-        for col in ("SKU", "Copilot plans", "assigned", "purchased"):
-            skus.add_column(col)
-        for s in report.skus:
-            skus.add_row(escape(str(s["sku"])), s["plans"], str(s["assigned"]), str(s["purchased"]))
-        console.print(skus)
-    elif not report.fatal:
-        console.print("[yellow]No SKU with a Copilot service plan was found[/] (or subscribedSkus was not readable).")
-    for line in report.freshness:
-        console.print(f"warehouse: {escape(line)}")
-    missing = [c.permission for c in report.checks if c.needed and c.state != "ok"]
-    if missing:
-        console.print(f"[red]not ready[/]: {', '.join(missing)} " + ("is" if len(missing) == 1 else "are")
-                      + " needed; grant in Entra ID > App registrations > API permissions, then admin consent.")
-    sys.exit(report.exit_code)
-
-
-@cli.command()
-@config_option
-@click.option("--format", "fmt", type=click.Choice(["parquet"]), default="parquet", show_default=True)
-@click.option("--raw", is_flag=True, help="Also export the raw_* landings (partitioned by report date).")
-@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-def export(config_path: str, fmt: str, raw: bool, out_dir: Path) -> None:
-    """Write the marts (and optionally raw tables) as Parquet partitioned by date, for Fabric/Databricks/Spark."""
-    from warehouse.db import WarehouseBusy
-    from warehouse.export import export_parquet
-
-    cfg = _config(config_path)
-    try:
-        done = export_parquet(cfg.warehouse.path, out_dir, raw=raw, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    except (ValueError, WarehouseBusy) as e:
-        raise click.ClickException(str(e)) from None
-    table = Table(title=f"exported to {out_dir} ({fmt})")
-    for col in ("table", "rows", "partitioned by"):
-        table.add_column(col)
-    for e in done:
-        table.add_row(e.table, str(e.rows), e.partitioned_by or "-")
-    console.print(table)
 
 
 @cli.command()
@@ -319,6 +163,8 @@ def demo(workdir: str, users: int, history_days: int, seed: int) -> None:
 
     sys.exit(run_demo(Path(workdir), users=users, history_days=history_days, seed=seed, console=console))
 
+
+from . import cli_ops  # noqa: E402,F401  (registers schedule, doctor, export)
 
 if __name__ == "__main__":
     cli()

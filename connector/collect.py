@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -102,7 +103,8 @@ def land_all(cfg: Config, run_id: str, outcomes: list[Outcome]) -> bool | None:
     return concealed
 
 
-def collect(cfg: Config, *, only: list[str] | None = None, secrets: Secrets | None = None) -> RunResult:
+def collect(cfg: Config, *, only: list[str] | None = None, secrets: Secrets | None = None,
+            on_fetched: Callable[[Outcome], None] | None = None) -> RunResult:
     """Collect every configured report (or `only` these) plus directory data; land it; return the result."""
     secrets = secrets or Secrets.from_env()
     run_id = new_run_id()
@@ -111,6 +113,7 @@ def collect(cfg: Config, *, only: list[str] | None = None, secrets: Secrets | No
     delta_link = _delta_link(cfg) if with_directory else None
     log.info("run %s: %d report request(s)%s", run_id, len(fetches), " + directory" if with_directory else "")
     with tempfile.TemporaryDirectory(prefix="copilot-usage-") as tmp:
-        outcomes = asyncio.run(fetch_all(cfg, secrets, fetches, delta_link, Path(tmp), with_directory))
+        outcomes = asyncio.run(fetch_all(cfg, secrets, fetches, delta_link, Path(tmp), with_directory,
+                                        on_fetched))
         concealed = land_all(cfg, run_id, outcomes)
     return RunResult(run_id, outcomes, concealed)

@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import secrets as pysecrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -161,14 +162,19 @@ async def _fetch_json(g: GraphSession, name: str, path: str, permission: str) ->
 
 
 async def fetch_all(cfg: Config, secrets: Secrets, fetches: list[Fetch], delta_link: str | None,
-                    tmp: Path, with_directory: bool) -> list[Outcome]:
-    """Fetch everything concurrently (bounded by [graph] max_concurrency) into `tmp`."""
+                    tmp: Path, with_directory: bool, on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Fetch everything concurrently (bounded by [graph] max_concurrency) into `tmp`; `on_done` sees each one."""
     sem = asyncio.Semaphore(cfg.graph.max_concurrency)
     stop = asyncio.Event()
     async with GraphSession(cfg, secrets) as g:
         async def bounded(coro: Any) -> Outcome:
             async with sem:
-                return await coro
+                o = await coro
+            log.info("fetched %s%s: %s, %d bytes, %d request(s)", o.report, f" {o.period}" if o.period else "",
+                     o.status, o.bytes, o.requests)
+            if on_done:
+                on_done(o)
+            return o
 
         jobs = []
         if with_directory:

@@ -8,6 +8,7 @@ transform, so dashboards can read while a collection is still fetching.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from warehouse.config import Config, Secrets
@@ -16,7 +17,7 @@ from warehouse.transform import TransformError, TransformReport
 from warehouse.transform import transform as do_transform
 
 from .collect import collect
-from .fetch import RunResult
+from .fetch import Outcome, RunResult
 
 log = logging.getLogger("copilot_usage.jobs")
 
@@ -54,11 +55,11 @@ def _transform(cfg: Config, result: JobResult) -> None:
 
 
 def run_job(cfg: Config, *, only: list[str] | None = None, secrets: Secrets | None = None,
-            transform: bool = True, job: str = "run") -> JobResult:
+            transform: bool = True, job: str = "run", on_fetched: Callable[[Outcome], None] | None = None) -> JobResult:
     """Collect (all reports, or `only` these) and then transform what landed, under the writer lock."""
     result = JobResult()
     with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job=job):
-        result.run = collect(cfg, only=only, secrets=secrets)
+        result.run = collect(cfg, only=only, secrets=secrets, on_fetched=on_fetched)
         if transform:
             _transform(cfg, result)
     return result
