@@ -101,3 +101,20 @@ def export(config_path: str, fmt: str, raw: bool, out_dir: Path) -> None:
     for e in done:
         table.add_row(e.table, str(e.rows), e.partitioned_by or "-")
     console.print(table)
+
+
+@cli.command()
+@config_option
+@click.argument("dest", type=click.Path(path_type=Path))
+def backup(config_path: str, dest: Path) -> None:
+    """Copy the warehouse file consistently (waits for a running collection); DEST is a file or a folder."""
+    from warehouse.backup import backup as do_backup
+    from warehouse.db import WarehouseBusy
+    from warehouse.lock import WriterBusy
+
+    cfg = _config(config_path)
+    try:
+        written = do_backup(cfg.warehouse.path, dest, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+    except (ValueError, WarehouseBusy, WriterBusy) as e:
+        raise click.ClickException(str(e)) from None
+    console.print(f"backup written: {written} ({written.stat().st_size:,} bytes)")

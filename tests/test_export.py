@@ -55,3 +55,28 @@ def test_a_second_export_replaces_the_first_and_an_empty_warehouse_is_a_clear_er
     duckdb.connect(str(empty)).close()
     with pytest.raises(ValueError, match="no marts yet"):
         export_parquet(str(empty), tmp_path / "x")
+
+
+def test_backup_is_a_consistent_openable_copy_and_waits_for_writers(model_warehouse, tmp_path):
+    from warehouse.backup import backup
+    from warehouse.lock import WriterBusy, writer_lock
+
+    cfg, _, _ = model_warehouse
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    written = backup(cfg.warehouse.path, folder)
+    assert written.parent == folder and written.suffix == ".duckdb" and not list(folder.glob("*.partial"))
+    con = duckdb.connect(str(written), read_only=True)
+    try:
+        copied = con.execute("select count(*), sum(active_users) from mart_usage_by_group").fetchone()
+    finally:
+        con.close()
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    try:
+        assert copied == con.execute("select count(*), sum(active_users) from mart_usage_by_group").fetchone()
+    finally:
+        con.close()
+    with writer_lock(cfg.warehouse.path, wait_seconds=0, job="collector"), pytest.raises(WriterBusy):
+        backup(cfg.warehouse.path, tmp_path / "b.duckdb", wait_seconds=0.2)
+    with pytest.raises(ValueError, match="not a local DuckDB file"):
+        backup("md:copilot_usage", tmp_path / "c.duckdb")
