@@ -85,6 +85,7 @@ def land_all(cfg: Config, run_id: str, outcomes: list[Outcome]) -> bool | None:
         db.migrate(con)
         loaded_at = datetime.now(UTC)
         for o in outcomes:
+            log.debug("landing %s %s", o.report, o.period)
             if o.status != "ok":
                 _record(con, run_id, o)
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from . import db
 from .config import ModelConfig
 
 LAYERS = ("staging", "intermediate", "marts")
+log = logging.getLogger("copilot_usage.transform")
 
 
 @dataclass
@@ -95,6 +97,7 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
             _write_params(con, model or ModelConfig())
             for layer in LAYERS:
                 for f in ordered(sorted((db.SQL_DIR / layer).glob("*.sql"))):
+                    log.debug("building %s/%s", layer, f.stem)
                     t = time.perf_counter()
                     try:
                         con.execute(f.read_text())
