@@ -68,9 +68,6 @@ def read_log(path: str, week: date | None = None, *, wait_seconds: float = 10.0)
         tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
         if "alert_log" not in tables:
             return []
-        return con.execute(
-            "select week_start, recipient, kind, status, attempts, len(groups), error, timezone('UTC', last_attempt_at) "
-            "from alert_log where ? is null or week_start = ? order by week_start, kind, recipient",
-            [week, week]).fetchall()
+        return con.execute(query("alert_log"), {"week": week}).fetchall()
     finally:
         con.close()
