@@ -215,5 +215,15 @@ def demo(workdir: str, users: int, history_days: int, seed: int) -> None:
     sys.exit(run_demo(Path(workdir), users=users, history_days=history_days, seed=seed, console=console))
 
 
+def _register_alert_commands() -> None:
+    from .cli_alerts import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register_alert_commands()
+
+
 if __name__ == "__main__":
     cli()

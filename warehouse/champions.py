@@ -210,8 +210,9 @@ def list_champions(cfg: Config, dimension: str | None = None) -> list[Champion]:
         if "champions" not in tables:
             return []
         rows = con.execute(
-            "select dimension, group_name, champion_name, champion_email, manager_email, updated_at from champions "
-            "where ? is null or dimension = ? order by dimension, group_name", [dimension, dimension]).fetchall()
+            "select dimension, group_name, champion_name, champion_email, manager_email, timezone('UTC', updated_at) "
+            "from champions where ? is null or dimension = ? order by dimension, group_name",
+            [dimension, dimension]).fetchall()
     finally:
         con.close()
-    return [Champion(*r) for r in rows]
+    return [Champion(*r[:5], r[5].replace(tzinfo=UTC) if r[5] else None) for r in rows]
