@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import email.policy
 import hashlib
 import io
 import re
@@ -24,6 +25,9 @@ from .chart import heatmap_png
 TEMPLATES = Path(__file__).parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html.j2"]),
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+# Headers are never folded: Python's folder puts a leading "[" word on a continuation line, which readers
+# show as a leading space in the subject; subjects and names are capped far below the 998-character limit.
+POLICY = email.policy.default.clone(max_line_length=998)
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 STATUS_LABEL = {"open": "open", "acknowledged": "acknowledged", "in_progress": "in progress", "snoozed": "snoozed",
                 "resolved": "resolved"}
@@ -105,7 +109,7 @@ def render_alert(alert: Alert, cfg: Config, cells: list[HeatCell]) -> EmailMessa
     chart = [(s.flag.dimension, s.flag.group_name) for s in alert.groups
              if not s.flag.suppressed][: cfg.alerts.chart_max_groups]
     text, html = render_alert_bodies(alert, cfg, len(chart))
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     _headers(msg, cfg, alert.recipient, alert.recipient_name, alert_subject(alert, cfg), alert.kind, alert.week_label)
     if alert.cc:
         msg["Cc"] = ", ".join(alert.cc)
@@ -167,7 +171,7 @@ def digest_csv(digest: Digest, cfg: Config) -> str:
 def render_digest(digest: Digest, cfg: Config) -> EmailMessage:
     """The digest EmailMessage: text + HTML alternative and the groups as a CSV attachment."""
     text, html = render_digest_bodies(digest, cfg)
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     _headers(msg, cfg, digest.recipient, None, digest_subject(digest, cfg), "digest", digest.week_label)
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")

@@ -46,7 +46,8 @@ class GraphSendMail:
 
     async def _send_one(self, g: GraphSession, url: str, msg: EmailMessage) -> str | None:
         try:
-            resp = await g.post(url, base64.b64encode(bytes(msg)), content_type="text/plain")
+            mime = msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))  # MIME wants CRLF line ends
+            resp = await g.post(url, base64.b64encode(mime), content_type="text/plain")
         except GraphError as e:
             return f"Graph sendMail: {e}"
         if resp.status in (200, 202):
