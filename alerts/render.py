@@ -46,11 +46,16 @@ def csv_safe(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def oneline(text: str) -> str:
+    """Untrusted names on one line in bodies too: control characters and line breaks become single spaces."""
+    return " ".join(_UNSAFE.sub(" ", text).split())
+
+
 def _group(cfg: Config, s: FlagState) -> dict:
     g = s.flag
     hidden = g.suppressed or g.eligible_users is None
     return {
-        "name": g.group_name, "dimension_label": DIMENSION_LABEL.get(g.dimension, g.dimension),
+        "name": oneline(g.group_name), "dimension_label": DIMENSION_LABEL.get(g.dimension, g.dimension),
         "reason": "not evaluated: the group is below the minimum group size" if hidden else g.reason,
         "active": "n/a" if hidden else g.active_users, "eligible": "n/a" if hidden else g.eligible_users,
         "followup": s.followup_id if s.followup_id is not None else "new", "status": STATUS_LABEL.get(s.status, ""),
@@ -62,9 +67,9 @@ def alert_context(alert: Alert, cfg: Config, chart_groups: int = 0) -> dict:
     """Template variables of a champion/fallback mail (deterministic: no wall-clock values)."""
     groups = [_group(cfg, s) for s in alert.groups]
     declining = [g["name"] for g in groups if g["declining"]]
+    default_greeting = "adoption lead" if alert.kind == "fallback" else "champion"
     return {
-        "kind": alert.kind, "greeting": alert.recipient_name or ("adoption lead" if alert.kind == "fallback"
-                                                                 else "champion"),
+        "kind": alert.kind, "greeting": oneline(alert.recipient_name or "") or default_greeting,
         "week_label": alert.week_label, "week_start": alert.week_start, "week_end": week_end(alert.week_start),
         "groups": groups, "links": dashboard_links(cfg, alert.groups), "declining": bool(declining),
         "declining_names": ", ".join(declining), "min_group_size": cfg.model.min_group_size,
