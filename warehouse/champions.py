@@ -110,10 +110,10 @@ def read_csv(path: str | Path) -> tuple[list[tuple[int, Champion]], ImportResult
         except ChampionError as e:
             result.errors.append((start, str(e)))
             continue
-        key = (ch.dimension, ch.group_name.casefold())
+        key = (ch.dimension, ch.group_name)
         if key in seen:
             result.warnings.append((start, f"same dimension and group as line {seen[key]}; this line wins"))
-            rows = [(n, c) for n, c in rows if (c.dimension, c.group_name.casefold()) != key]
+            rows = [(n, c) for n, c in rows if (c.dimension, c.group_name) != key]
         seen[key] = start
         rows.append((start, ch))
     return rows, result
