@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -23,6 +25,29 @@ def _fail(e: Exception) -> click.ClickException:
     return click.ClickException(str(e))
 
 
+def clean_errors(func: Callable[..., None]) -> Callable[..., None]:
+    """Turn the expected failures (bad input, busy or missing warehouse) into one-line errors, no traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: object, **kwargs: object) -> None:
+        import duckdb
+
+        from alerts.send import AlertError
+        from warehouse.champions import ChampionError
+        from warehouse.db import WarehouseBusy
+        from warehouse.flags import WeekError
+        from warehouse.followups import FollowupError
+
+        try:
+            func(*args, **kwargs)
+        except (AlertError, ChampionError, FollowupError, WeekError, WarehouseBusy) as e:
+            raise _fail(e) from None
+        except duckdb.Error as e:
+            raise click.ClickException(f"warehouse error: {e}") from None
+
+    return wrapper
+
+
 @click.group()
 def champions() -> None:
     """Champions per group: who gets each group's weekly alert."""
@@ -32,6 +57,7 @@ def champions() -> None:
 @config_option
 @click.argument("csv_file", type=click.Path(dir_okay=False))
 @click.option("--replace", is_flag=True, help="Remove champions that are not in the file (only if no line was bad).")
+@clean_errors
 def champions_import(config_path: str, csv_file: str, replace: bool) -> None:
     """Load FILE.csv (dimension,group_name,champion_name,champion_email,manager_email); bad lines are reported."""
     from warehouse.champions import ChampionError, import_champions
@@ -54,6 +80,7 @@ def champions_import(config_path: str, csv_file: str, replace: bool) -> None:
 @champions.command("list")
 @config_option
 @click.option("--dimension", type=click.Choice(["department", "job_function", "manager"]))
+@clean_errors
 def champions_list(config_path: str, dimension: str | None) -> None:
     """Show the champions per group."""
     from warehouse.champions import list_champions
@@ -73,6 +100,7 @@ def champions_list(config_path: str, dimension: str | None) -> None:
 @click.option("--week", help="ISO week such as 2026-W47 (default: the latest complete week).")
 @click.option("--dry-run", is_flag=True, help="Write .eml files to [alerts] outbox_dir; send and record nothing.")
 @click.option("--resend", is_flag=True, help="Send again to recipients already sent for this week.")
+@clean_errors
 def alerts(config_path: str, week: str | None, dry_run: bool, resend: bool) -> None:
     """Send the weekly stagnation alerts to champions (fallback for the rest) and the adoption lead's digest."""
     from alerts.run import run_alerts
@@ -111,6 +139,7 @@ def followups() -> None:
 @followups.command("sync")
 @config_option
 @click.option("--week", help="ISO week such as 2026-W47 (default: the latest complete week).")
+@clean_errors
 def followups_sync(config_path: str, week: str | None) -> None:
     """Open follow-ups for the week's flagged groups (alerts do this too)."""
     from warehouse.flags import WeekError, iso_week
@@ -129,6 +158,7 @@ def followups_sync(config_path: str, week: str | None) -> None:
               type=click.Choice(["open", "acknowledged", "in_progress", "snoozed", "resolved"]))
 @click.option("--dimension", type=click.Choice(["department", "job_function", "manager"]))
 @click.option("--all", "show_all", is_flag=True, help="Include resolved follow-ups.")
+@clean_errors
 def followups_list(config_path: str, statuses: tuple[str, ...], dimension: str | None, show_all: bool) -> None:
     """List follow-ups (unresolved by default) with the before/after change around the first action."""
     from warehouse.followups import before_after, list_followups
@@ -159,6 +189,7 @@ def _ba(b: BeforeAfter | None) -> str:
 @followups.command("show")
 @config_option
 @click.argument("followup_id", type=int)
+@clean_errors
 def followups_show(config_path: str, followup_id: int) -> None:
     """Show one follow-up: weekly rates, actions, history and the before/after comparison."""
     from warehouse.followups import FollowupError, get_followup
@@ -192,6 +223,7 @@ def followups_show(config_path: str, followup_id: int) -> None:
 @click.option("--note", help="A note for the history.")
 @click.option("--snooze-until", type=DATE, help="Snooze until this date (implies --status snoozed).")
 @click.option("--author", help="Who made the change (for the history).")
+@clean_errors
 def followups_set(config_path: str, followup_id: int, status: str | None, owner: str | None, note: str | None,
                   snooze_until: datetime | None, author: str | None) -> None:
     """Change a follow-up's status, owner or snooze date, or add a note."""
@@ -214,6 +246,7 @@ def followups_set(config_path: str, followup_id: int, status: str | None, owner:
 @click.option("--note", help="What was done (required for --kind other).")
 @click.option("--date", "action_date", type=DATE, help="When it happened (default: today).")
 @click.option("--author", help="Who did it.")
+@clean_errors
 def followups_action(config_path: str, followup_id: int, kind: str, note: str | None, action_date: datetime | None,
                      author: str | None) -> None:
     """Log an intervention for a follow-up (its first action splits the before/after comparison)."""
