@@ -58,7 +58,8 @@ def _group(cfg: Config, s: FlagState) -> dict:
         "name": oneline(g.group_name), "dimension_label": DIMENSION_LABEL.get(g.dimension, g.dimension),
         "reason": "not evaluated: the group is below the minimum group size" if hidden else g.reason,
         "active": "n/a" if hidden else g.active_users, "eligible": "n/a" if hidden else g.eligible_users,
-        "followup": s.followup_id if s.followup_id is not None else "new", "status": STATUS_LABEL.get(s.status, ""),
+        "followup": f"#{s.followup_id}" if s.followup_id is not None else "(new)",
+        "followup_id": s.followup_id, "status": STATUS_LABEL.get(s.status, ""),
         "link": group_link(cfg, g.dimension, [g.group_name]), "declining": g.declining and not hidden,
     }
 
@@ -70,6 +71,7 @@ def alert_context(alert: Alert, cfg: Config, chart_groups: int = 0) -> dict:
     default_greeting = "adoption lead" if alert.kind == "fallback" else "champion"
     return {
         "kind": alert.kind, "greeting": oneline(alert.recipient_name or "") or default_greeting,
+        "first_id": next((str(s.followup_id) for s in alert.groups if s.followup_id is not None), "ID"),
         "week_label": alert.week_label, "week_start": alert.week_start, "week_end": week_end(alert.week_start),
         "groups": groups, "links": dashboard_links(cfg, alert.groups), "declining": bool(declining),
         "declining_names": ", ".join(declining), "min_group_size": cfg.model.min_group_size,
@@ -136,7 +138,7 @@ def digest_context(digest: Digest, cfg: Config) -> dict:
         g = _group(cfg, s)
         owner = s.owner or s.flag.champion_email or "nobody yet"
         g.update({"owner": owner, "routed_to": r.routed_to, "dimension": g["dimension_label"],
-                  "status": STATUS_LABEL.get(s.status, s.status) if s.followup_id is not None else "(new)"})
+                  "status": STATUS_LABEL.get(s.status, s.status) if s.followup_id is not None else "opened on send"})
         counts["skipped" if s.skip_reason else "champion" if s.flag.champion_email else "fallback"] += 1
         rows.append(g)
     for dim in dict.fromkeys(g["dimension"] for g in rows):
@@ -168,7 +170,7 @@ def digest_csv(digest: Digest, cfg: Config) -> str:
                 "owner", "alert"])
     for row in digest_context(digest, cfg)["rows"]:
         w.writerow([csv_safe(v) for v in (digest.week_label, row["dimension"], row["name"], row["reason"],
-                                          row["active"], row["eligible"], row["followup"], row["status"],
+                                          row["active"], row["eligible"], row["followup_id"], row["status"],
                                           row["owner"], row["routed_to"])])
     return buf.getvalue()
 
