@@ -16,8 +16,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from warehouse.config import Config
+from warehouse.episodes import FlagState
 from warehouse.flags import HeatCell
-from warehouse.followups import FlagState
 
 from .build import DIMENSION_LABEL, Alert, Digest, dashboard_links, group_link, week_end
 from .chart import heatmap_png

@@ -12,8 +12,8 @@ from pathlib import Path
 from warehouse import db
 from warehouse.alert_log import LogEntry, record, sent_keys
 from warehouse.config import Config
+from warehouse.episodes import FlagState, plan, sync
 from warehouse.flags import HeatCell, iso_week, read_flagged, read_heatmap, resolve_week
-from warehouse.followups import FlagState, plan, sync
 
 from .build import AlertBatch, build_batch, fallback_address
 from .render import render_alert, render_digest

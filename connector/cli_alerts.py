@@ -142,8 +142,8 @@ def followups() -> None:
 @clean_errors
 def followups_sync(config_path: str, week: str | None) -> None:
     """Open follow-ups for the week's flagged groups (alerts do this too)."""
+    from warehouse.episodes import sync
     from warehouse.flags import WeekError, iso_week
-    from warehouse.followups import sync
 
     try:
         start, states = sync(_config(config_path), week)

@@ -17,8 +17,8 @@ import pytest
 from alerts.build import build_batch
 from alerts.render import header_safe, render_alert, render_alert_bodies, render_digest, render_digest_bodies
 from warehouse.config import Config, load_config
+from warehouse.episodes import FlagState
 from warehouse.flags import FlaggedGroup, HeatCell
-from warehouse.followups import FlagState
 
 GOLDEN = Path(__file__).parent / "golden"
 WEEK = date(2026, 11, 16)

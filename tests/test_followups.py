@@ -12,15 +12,8 @@ from simulated_warehouse import copy_warehouse
 from connector.cli import cli
 from connector.simulator.tenant import DEPARTMENTS
 from warehouse import db
-from warehouse.followups import (
-    FollowupError,
-    add_action,
-    get_followup,
-    list_followups,
-    plan,
-    set_followup,
-    sync,
-)
+from warehouse.episodes import plan, sync
+from warehouse.followups import FollowupError, add_action, get_followup, list_followups, set_followup
 
 FLAGGED = {d for d, k in DEPARTMENTS if k in ("stagnate", "decline")}
 TODAY = date(2026, 11, 23)

@@ -7,13 +7,13 @@ Statuses: open -> acknowledged -> in_progress -> resolved, or snoozed until a da
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import duckdb
 
 from . import db
 from .config import Config
-from .flags import FlaggedGroup, query, read_flagged, resolve_week
+from .flags import query
 
 STATUSES = ("open", "acknowledged", "in_progress", "snoozed", "resolved")
 ACTION_KINDS = ("training", "office_hours", "prompt_pack", "other")
@@ -106,23 +106,14 @@ class FollowupDetail:
     weekly: list[tuple[date, float | None, bool]]  # (week_start, active_rate, flagged)
 
 
-@dataclass(frozen=True)
-class FlagState:
-    """A flagged group of a week with its follow-up and whether alerts skip it (and why)."""
-
-    flag: FlaggedGroup
-    followup_id: int | None  # None: a new follow-up would be opened (dry run)
-    status: str
-    owner: str | None
-    skip_reason: str | None
-
-
-def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+def tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Names of the tables in the warehouse."""
     return {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
 
 
-def _all(con: duckdb.DuckDBPyConnection) -> list[Followup]:
-    if "followups" not in _tables(con):
+def read_all(con: duckdb.DuckDBPyConnection) -> list[Followup]:
+    """Every follow-up with its live champion, first action and number of actions, by id."""
+    if "followups" not in tables(con):
         return []
     return [Followup(*_utc(r, 9, 10)) for r in con.execute(query("followups")).fetchall()]
 
@@ -132,85 +123,15 @@ def _utc(row: tuple, *idx: int) -> tuple:
     return tuple(v.replace(tzinfo=UTC) if i in idx and v is not None else v for i, v in enumerate(row))
 
 
-def _skip_reason(f: Followup, flag: FlaggedGroup) -> str | None:
-    week_end = flag.week_start + timedelta(days=6)
-    if f.status == "snoozed" and f.snooze_until is not None and f.snooze_until > week_end:
-        return f"snoozed until {f.snooze_until}"
-    if f.status == "resolved":
-        return f"resolved (follow-up #{f.id}); alerts resume when the group flags again after an unflagged week"
-    return None
-
-
-def plan(con: duckdb.DuckDBPyConnection, week: date, dimensions: tuple[str, ...] | list[str]) -> list[FlagState]:
-    """Match each flagged group of `week` to its follow-up (the group's latest, unless that one is resolved and
-    from an earlier episode) and decide whether alerts skip it; writes nothing."""
-    latest: dict[tuple[str, str], Followup] = {}
-    for f in _all(con):
-        if f.episode_start <= week:
-            key = (f.dimension, f.group_name)
-            if key not in latest or f.episode_start >= latest[key].episode_start:
-                latest[key] = f
-    out = []
-    for flag in read_flagged(con, week):
-        if flag.dimension not in dimensions:
-            continue
-        f = latest.get((flag.dimension, flag.group_name))
-        if f is not None and (f.status != "resolved" or f.episode_start == flag.episode_start):
-            out.append(FlagState(flag, f.id, f.status, f.owner or f.champion_email, _skip_reason(f, flag)))
-        else:
-            out.append(FlagState(flag, None, "open", flag.champion_email, None))
-    return out
-
-
-def sync(cfg: Config, week: str | date | None = None) -> tuple[date, list[FlagState]]:
-    """Open follow-ups for the week's flagged groups, extend existing ones, end expired snoozes; return the plan."""
-    now = datetime.now(UTC)
-    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    try:
-        db.migrate(con)
-        start = resolve_week(con, week)
-        states = plan(con, start, cfg.alerts.dimensions)
-        con.execute("begin")
-        try:
-            result = [_save(con, s, now) for s in states]
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-    finally:
-        con.close()
-    return start, result
-
-
-def _save(con: duckdb.DuckDBPyConnection, s: FlagState, now: datetime) -> FlagState:
-    g = s.flag
-    if s.followup_id is None:
-        fid = con.execute(
-            "insert into followups (dimension, group_name, episode_start, last_flagged_week, status, owner, "
-            "opened_reason, created_at, updated_at) values (?, ?, ?, ?, 'open', ?, ?, ?, ?) returning id",
-            [g.dimension, g.group_name, g.episode_start, g.week_start, g.champion_email, g.reason, now, now],
-        ).fetchone()[0]
-        _event(con, fid, now, None, "opened", None, "open", f"week {g.week_start}: {g.reason}")
-        return FlagState(g, fid, "open", g.champion_email, None)
-    con.execute("update followups set last_flagged_week = greatest(last_flagged_week, ?) where id = ?",
-                [g.week_start, s.followup_id])
-    if s.status == "snoozed" and s.skip_reason is None:
-        con.execute("update followups set status = 'open', snooze_until = null, updated_at = ? where id = ?",
-                    [now, s.followup_id])
-        _event(con, s.followup_id, now, None, "snooze_ended", "snoozed", "open",
-               f"week {g.week_start}: still flagged after the snooze: {g.reason}")
-        return FlagState(g, s.followup_id, "open", s.owner, None)
-    return s
-
-
-def _event(con: duckdb.DuckDBPyConnection, fid: int, at: datetime, author: str | None, kind: str,
-           old: str | None, new: str | None, note: str | None) -> None:
+def record_event(con: duckdb.DuckDBPyConnection, fid: int, at: datetime, author: str | None, kind: str,
+                 old: str | None, new: str | None, note: str | None) -> None:
+    """Append one entry to a follow-up's history."""
     con.execute("insert into followup_events (followup_id, event_at, author, kind, old_value, new_value, note) "
                 "values (?, ?, ?, ?, ?, ?, ?)", [fid, at, author, kind, old, new, note])
 
 
 def _get(con: duckdb.DuckDBPyConnection, fid: int) -> Followup:
-    for f in _all(con):
+    for f in read_all(con):
         if f.id == fid:
             return f
     raise FollowupError(f"no follow-up #{fid}; `copilot-usage followups list` shows them")
@@ -256,13 +177,13 @@ def _apply(con: duckdb.DuckDBPyConnection, f: Followup, now: datetime, status: s
         con.execute("update followups set status = ?, snooze_until = ?, updated_at = ? where id = ?",
                     [status, snooze_until if status == "snoozed" else None, now, f.id])
         new = f"snoozed until {snooze_until}" if status == "snoozed" else status
-        _event(con, f.id, now, author, "status", f.status, new, None)
+        record_event(con, f.id, now, author, "status", f.status, new, None)
     if owner is not None and owner.strip() != (f.owner or ""):
         con.execute("update followups set owner = ?, updated_at = ? where id = ?", [owner.strip() or None, now, f.id])
-        _event(con, f.id, now, author, "owner", f.owner, owner.strip() or None, None)
+        record_event(con, f.id, now, author, "owner", f.owner, owner.strip() or None, None)
     if (note or "").strip():
         con.execute("update followups set updated_at = ? where id = ?", [now, f.id])
-        _event(con, f.id, now, author, "note", None, None, note.strip())
+        record_event(con, f.id, now, author, "note", None, None, note.strip())
 
 
 def add_action(cfg: Config, followup_id: int, kind: str, *, note: str | None = None,
@@ -299,10 +220,10 @@ def _insert_action(con: duckdb.DuckDBPyConnection, f: Followup, kind: str, actio
         "insert into followup_actions (followup_id, kind, action_date, note, author, created_at) "
         "values (?, ?, ?, ?, ?, ?) returning id, kind, action_date, note, author, timezone('UTC', created_at)",
         [f.id, kind, action_date, (note or "").strip() or None, author, now]).fetchone()
-    _event(con, f.id, now, author, "action", None, kind, (note or "").strip() or None)
+    record_event(con, f.id, now, author, "action", None, kind, (note or "").strip() or None)
     if f.status in ("open", "acknowledged"):
         con.execute("update followups set status = 'in_progress', updated_at = ? where id = ?", [now, f.id])
-        _event(con, f.id, now, author, "status", f.status, "in_progress", "an action was logged")
+        record_event(con, f.id, now, author, "status", f.status, "in_progress", "an action was logged")
     return row
 
 
@@ -311,7 +232,7 @@ def list_followups(cfg: Config, *, statuses: list[str] | None = None, dimension:
     """Follow-ups, newest first, filtered by status, dimension, group; `open_only` leaves out resolved ones."""
     con = db.connect(cfg.warehouse.path, read_only=True, wait_seconds=cfg.warehouse.lock_timeout_seconds)
     try:
-        rows = _all(con)
+        rows = read_all(con)
     finally:
         con.close()
     return [f for f in reversed(rows)
@@ -323,7 +244,7 @@ def before_after(cfg: Config) -> dict[int, BeforeAfter]:
     """Before/after active rates around the first action, for every follow-up that has an action."""
     con = db.connect(cfg.warehouse.path, read_only=True, wait_seconds=cfg.warehouse.lock_timeout_seconds)
     try:
-        if not {"followups", "mart_stagnation"} <= _tables(con):
+        if not {"followups", "mart_stagnation"} <= tables(con):
             return {}
         rows = con.execute(query("followup_before_after"), {"n": cfg.alerts.compare_weeks}).fetchall()
     finally:
