@@ -166,5 +166,16 @@ def demo(workdir: str, users: int, history_days: int, seed: int) -> None:
 
 from . import cli_ops  # noqa: E402,F401  (registers schedule, doctor, export)
 
+
+def _register_alert_commands() -> None:
+    from .cli_alerts import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register_alert_commands()
+
+
 if __name__ == "__main__":
     cli()

@@ -143,6 +143,21 @@ class GraphSession:
             raise GraphError(f"network error: {type(e).__name__}: {e}") from None
         return Response(r.status_code, r.headers.get("content-type", ""), r.content, r.headers, str(r.url))
 
+    async def post(self, url: str, body: bytes, *, content_type: str = "application/json") -> Response:
+        """POST a body to an absolute Graph URL through the SDK pipeline and return the native response."""
+        assert self._adapter is not None, "use GraphSession as an async context manager"
+        ri = RequestInformation(Method.POST)
+        ri.url = url
+        ri.headers.try_add("Accept", "application/json")
+        ri.set_stream_content(body, content_type)
+        ri.add_request_options([ResponseHandlerOption(NativeResponseHandler())])
+        self.requests += 1
+        try:
+            r: httpx.Response = await self._adapter.send_primitive_async(ri, "bytes", None)
+        except httpx.HTTPError as e:
+            raise GraphError(f"network error: {type(e).__name__}: {e}") from None
+        return Response(r.status_code, r.headers.get("content-type", ""), r.content, r.headers, str(r.url))
+
     async def download(self, url: str) -> Response:
         """Fetch a pre-authenticated download URL that Graph returned in a body, never with the token."""
         self.requests += 1

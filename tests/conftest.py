@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -54,3 +55,47 @@ def model_warehouse(tmp_path_factory: pytest.TempPathFactory):
     from simulated_warehouse import DAYS, FIRST, build_warehouse
 
     return build_warehouse(tmp_path_factory.mktemp("model"), range(FIRST, DAYS))
+
+
+class SmtpCapture:
+    """aiosmtpd handler keeping every message; `refuse` holds addresses answered 550 at RCPT TO."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.lower() in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        import email
+        import email.policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 OK"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtpd():
+    """A real SMTP server on localhost (aiosmtpd): yields (controller, capture)."""
+    from aiosmtpd.controller import Controller
+
+    capture = SmtpCapture()
+    ctl = Controller(capture, hostname="127.0.0.1", port=free_port())
+    ctl.start()
+    yield ctl, capture
+    with contextlib.suppress(AssertionError, RuntimeError):  # a test may have stopped it already
+        ctl.stop()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SECRET_ENV = {
     "client_secret": "COPILOT_USAGE_CLIENT_SECRET",
@@ -159,6 +159,68 @@ def parse_hhmm(v: str) -> str:
     return f"{int(m.group(1)):02d}:{m.group(2)}"
 
 
+def _email_or_empty(v: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    v = v.strip()
+    if not v:
+        return v
+    try:
+        return validate_email(v, check_deliverability=False).normalized
+    except EmailNotValidError as e:
+        raise ValueError(f"not a valid e-mail address: {e}") from None
+
+
+class SmtpConfig(_Section):
+    host: str = "localhost"
+    port: int = Field(587, ge=1, le=65535)
+    starttls: bool = True
+    ssl: bool = False  # implicit TLS (port 465); excludes starttls
+    username: str = ""
+    from_address: str = ""  # envelope sender (MAIL FROM, where bounces go); "" = [alerts] from_address
+    timeout_seconds: float = Field(30.0, gt=0)
+
+    _addr = field_validator("from_address")(_email_or_empty)
+
+    @model_validator(mode="after")
+    def _tls(self) -> SmtpConfig:
+        if self.ssl and self.starttls:
+            raise ValueError("ssl (implicit TLS, port 465) and starttls (port 587) exclude each other; set one")
+        return self
+
+
+class AlertsConfig(_Section):
+    transport: Literal["smtp", "graph", "outbox"] = "smtp"
+    from_address: str = ""
+    fallback_address: str = ""
+    digest_address: str = ""
+    dashboard_url: str = "http://localhost:8501"
+    outbox_dir: str = "outbox"
+    subject_prefix: str = "[Copilot adoption]"
+    dimensions: list[Literal["department", "job_function", "manager"]] = ["department", "job_function", "manager"]
+    cc_managers: bool = False
+    compare_weeks: int = Field(4, ge=1, le=26)
+    chart_max_groups: int = Field(25, ge=1, le=200)
+    weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    time: str = "08:00"
+    smtp: SmtpConfig = SmtpConfig()
+
+    _addr = field_validator("from_address", "fallback_address", "digest_address")(_email_or_empty)
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        return parse_hhmm(v)
+
+    @field_validator("dashboard_url")
+    @classmethod
+    def _dash(cls, v: str) -> str:
+        v = v.strip().rstrip("/")
+        if not v.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// or http://")
+        return v
+
+
 class Config(_Section):
     graph: GraphConfig = GraphConfig()
     auth: AuthConfig = AuthConfig()
@@ -166,6 +228,7 @@ class Config(_Section):
     warehouse: WarehouseConfig = WarehouseConfig()
     model: ModelConfig = ModelConfig()
     schedule: ScheduleConfig = ScheduleConfig()
+    alerts: AlertsConfig = AlertsConfig()
     source: str = "<defaults>"
 
 
@@ -210,6 +273,10 @@ def load_config(path: str | os.PathLike[str]) -> Config:
             if isinstance(values, dict) and secret in values:
                 env = SECRET_ENV.get(secret, SECRET_ENV["smtp_password"])
                 raise ConfigError(f"{p}: [{section}] {secret} must not be in the file; set {env} instead")
+    smtp = data.get("alerts", {}).get("smtp") if isinstance(data.get("alerts"), dict) else None
+    if isinstance(smtp, dict) and ({"password", "smtp_password"} & set(smtp)):
+        raise ConfigError(f"{p}: [alerts.smtp] password must not be in the file; "
+                          f"set {SECRET_ENV['smtp_password']} instead")
     try:
         cfg = Config.model_validate({**data, "source": str(p)})
     except ValidationError as e:

@@ -7,6 +7,7 @@ must never receive the bearer token. `/_sim/*` endpoints (no auth) steer the clo
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import re
@@ -34,7 +35,7 @@ M365_FUNCS = {
 PERIODS = {"v1": {"D7": 7, "D30": 30, "D90": 90, "D180": 180}, "v2": {"D7": 7, "D28": 28, "D90": 90, "D180": 180}}
 M365_PERIODS = {"D7": 7, "D30": 30, "D90": 90, "D180": 180}
 PERMISSION = {"reports": "Reports.Read.All", "users": "User.Read.All", "skus": "LicenseAssignment.Read.All",
-              "settings": "ReportSettings.Read.All"}
+              "settings": "ReportSettings.Read.All", "mail": "Mail.Send"}
 
 
 @dataclass
@@ -64,6 +65,7 @@ class SimState:
     requests: list[str] = field(default_factory=list)
     auth_leaks: int = 0
     report_requests: int = 0
+    sent_mail: list[dict] = field(default_factory=list)  # {"mailbox", "content_type", "mime" | "json"}
 
 
 class Simulator:
@@ -231,7 +233,34 @@ def _handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]:
                     return self._send(204)
                 return self._json(200, {"@odata.context": f"{sim.base_url}/v1.0/$metadata#admin/reportSettings/$entity",
                                         "displayConcealedNames": st.concealed})
+            m = re.fullmatch(r"/v1\.0/users/([^/]+)/sendMail", path)
+            if m and method == "POST":
+                return self._send_mail(m.group(1))
             return self._error(404, "ResourceNotFound", f"Resource not found for the segment '{path}'.")
+
+        def _send_mail(self, mailbox: str) -> None:
+            """Graph sendMail: MIME (text/plain, base64) or JSON; recorded in state.sent_mail, answered 202."""
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if PERMISSION["mail"] in sim.state.denied:
+                return self._error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            entry: dict = {"mailbox": mailbox, "content_type": ctype}
+            if ctype == "text/plain":
+                try:
+                    entry["mime"] = base64.b64decode(raw, validate=True)
+                except ValueError:
+                    return self._error(400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME "
+                                       "content.")
+            elif ctype == "application/json":
+                try:
+                    entry["json"] = json.loads(raw)["message"]
+                except (ValueError, KeyError, TypeError):
+                    return self._error(400, "ErrorInvalidRequest", "The request body must contain a message.")
+            else:
+                return self._error(415, "UnsupportedMediaType", f"Content-Type {ctype!r} is not supported.")
+            with sim.lock:
+                sim.state.sent_mail.append(entry)
+            self._send(202)
 
         def _forbidden(self) -> None:
             self._error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
@@ -308,6 +337,9 @@ def _handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]:
             if path == "/_sim/stats":
                 return self._json(200, {"requests": st.requests, "auth_leaks": st.auth_leaks,
                                         "date": sim.tenant.date(st.day).isoformat()})
+            if path == "/_sim/mail":
+                return self._json(200, {"sent": [{"mailbox": m["mailbox"], "content_type": m["content_type"],
+                                                  "bytes": len(m.get("mime") or b"")} for m in st.sent_mail]})
             body = self._body() if method == "POST" else {}
             if path == "/_sim/clock" and method == "POST":
                 sim.set_date(body["date"])

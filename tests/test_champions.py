@@ -1,0 +1,119 @@
+"""Champions CSV: every line validated, bad lines reported with their line number while the rest loads."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+from simulated_warehouse import copy_warehouse
+
+from connector.cli import cli
+from warehouse.champions import (
+    ChampionError,
+    delete_champion,
+    import_champions,
+    list_champions,
+    save_champion,
+)
+from warehouse.config import load_config
+
+HEADER = "dimension,group_name,champion_name,champion_email,manager_email\n"
+
+
+@pytest.fixture
+def cfg(tmp_path):
+    p = tmp_path / "c.toml"
+    p.write_text(f'[auth]\nmethod = "token"\n[warehouse]\npath = "{(tmp_path / "wh.duckdb").as_posix()}"\n')
+    return load_config(p)
+
+
+def write(tmp_path, body: str, name: str = "champions.csv", encoding: str = "utf-8"):
+    p = tmp_path / name
+    p.write_text(body, encoding=encoding)
+    return p
+
+
+def test_bad_lines_are_reported_by_number_and_the_rest_loads(cfg, tmp_path):
+    p = write(tmp_path, HEADER
+              + "department,Marketing,Mia Champion,MIA@Contoso.Example,boss@contoso.example\n"  # line 2
+              + "department,Legal,Leo,leo-at-contoso.example,\n"  # 3: malformed e-mail
+              + "team,Sales,Sam,sam@contoso.example,\n"  # 4: bad dimension
+              + '"job_function","Financial Analyst","Fay ""FA"" Ng",fay@contoso.example,not-an-email\n'  # 5
+              + "\n"  # 6: blank, ignored
+              + 'manager,"Noor Müller (noor.muller0@contoso.example)","Nia\nNewline",nia@contoso.example,\n'  # 7-8
+              + "department,Finance,,fin@contoso.example,\n"  # 9: no name
+              + "department,Finance,Finn,fin@contoso.example\n"  # 10: a field short
+              + "department,Sales,Sam,sam@contoso.example,\n")  # 11
+    result = import_champions(cfg, p)
+    assert result.saved == 3
+    lines = [(n, m.split(" ")[0]) for n, m in result.errors]
+    assert lines == [(3, "champion_email"), (4, "dimension"), (5, "manager_email"), (9, "champion_name"), (10, "4")]
+    assert "leo-at-contoso.example" in result.errors[0][1] and "@-sign" in result.errors[0][1]
+    got = {(c.dimension, c.group_name): c for c in list_champions(cfg)}
+    assert set(got) == {("department", "Marketing"), ("manager", "Noor Müller (noor.muller0@contoso.example)"),
+                        ("department", "Sales")}
+    assert got[("department", "Marketing")].champion_email == "MIA@contoso.example"  # domain normalised
+    assert got[("department", "Marketing")].manager_email == "boss@contoso.example"
+    assert got[("manager", "Noor Müller (noor.muller0@contoso.example)")].champion_name == "Nia Newline"
+    assert got[("department", "Marketing")].updated_at.tzinfo is not None
+
+
+def test_upsert_duplicates_bom_and_replace(cfg, tmp_path):
+    import_champions(cfg, write(tmp_path, HEADER + "department,Legal,Old,old@contoso.example,\n"
+                                          "department,IT,Ivy,ivy@contoso.example,\n"))
+    p = write(tmp_path, "\ufeff" + HEADER.upper() + "department,Legal,New,new@contoso.example,\n"
+                        "department,Legal,Newer,newer@contoso.example,\n", name="second.csv")
+    result = import_champions(cfg, p, replace=True)
+    assert result.errors == [] and result.removed == 1
+    assert result.warnings == [(3, "same dimension and group as line 2; this line wins")]
+    assert [(c.group_name, c.champion_name) for c in list_champions(cfg)] == [("Legal", "Newer")]
+
+
+def test_replace_is_ignored_when_a_line_is_bad(cfg, tmp_path):
+    import_champions(cfg, write(tmp_path, HEADER + "department,IT,Ivy,ivy@contoso.example,\n"))
+    result = import_champions(cfg, write(tmp_path, HEADER + "department,Legal,Leo,bad,\n", name="b.csv"), replace=True)
+    assert result.removed == 0 and [c.group_name for c in list_champions(cfg)] == ["IT"]
+    assert any("--replace ignored" in m for _, m in result.warnings)
+
+
+def test_missing_columns_empty_file_and_encoding(cfg, tmp_path):
+    with pytest.raises(ChampionError, match=r"line 1: missing column\(s\) champion_email"):
+        import_champions(cfg, write(tmp_path, "dimension,group_name,champion_name\n"))
+    with pytest.raises(ChampionError, match="empty"):
+        import_champions(cfg, write(tmp_path, "", name="e.csv"))
+    with pytest.raises(ChampionError, match="not UTF-8"):
+        import_champions(cfg, write(tmp_path, HEADER + "department,Zürich,Z,z@contoso.example,\n",
+                                    name="l1.csv", encoding="latin-1"))
+    with pytest.raises(ChampionError, match="not found"):
+        import_champions(cfg, tmp_path / "nope.csv")
+
+
+def test_unknown_groups_warn_with_a_suggestion(model_warehouse, tmp_path):
+    cfg = copy_warehouse(model_warehouse[0], tmp_path / "wh")
+    result = import_champions(cfg, write(tmp_path, HEADER + "department,Markting,M,m@contoso.example,\n"))
+    assert result.saved == 1
+    assert result.warnings == [(2, "no department group 'Markting' in the data yet (did you mean 'Marketing'?); "
+                                   "saved anyway")]
+
+
+def test_form_functions_for_the_dashboard(cfg):
+    ch = save_champion(cfg, "department", " Legal ", "Leo", "leo@contoso.example")
+    assert (ch.group_name, ch.champion_email) == ("Legal", "leo@contoso.example")
+    with pytest.raises(ChampionError, match="champion_email"):
+        save_champion(cfg, "department", "Legal", "Leo", "leo@")
+    assert delete_champion(cfg, "department", "Legal") and not delete_champion(cfg, "department", "Legal")
+    assert list_champions(cfg) == []
+
+
+def test_cli_import_and_list(cfg, tmp_path):
+    p = write(tmp_path, HEADER + "department,Legal,Leo [bold],leo@contoso.example,\n"
+                                 "department,HR,Hana,hana@,\n")
+    runner = CliRunner()
+    out = runner.invoke(cli, ["champions", "import", str(p), "--config", cfg.source])
+    assert out.exit_code == 1
+    assert f"{p}:3" in out.output.replace("\n", "") and "1 champion(s) saved" in out.output
+    listed = runner.invoke(cli, ["champions", "list", "--config", cfg.source])
+    assert listed.exit_code == 0 and "Leo [bold]" in listed.output and "leo@contoso.example" in listed.output
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    assert con.execute("select count(*) from champions").fetchone() == (1,)
+    con.close()

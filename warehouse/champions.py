@@ -1,0 +1,218 @@
+"""Champions per group: import a CSV (every line validated, bad lines reported by number), upsert, list, edit."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+from email_validator import EmailNotValidError, validate_email
+
+from . import db
+from .config import Config
+
+DIMENSIONS = ("department", "job_function", "manager")
+COLUMNS = ("dimension", "group_name", "champion_name", "champion_email", "manager_email")
+REQUIRED = COLUMNS[:4]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+class ChampionError(ValueError):
+    """A champion record or file is invalid; the message names the file, line and field."""
+
+
+@dataclass(frozen=True)
+class Champion:
+    """One group's champion."""
+
+    dimension: str
+    group_name: str
+    champion_name: str
+    champion_email: str
+    manager_email: str | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass
+class ImportResult:
+    """What an import did: rows saved, lines rejected (line, message) and warnings (line, message)."""
+
+    saved: int = 0
+    removed: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _email(value: str, what: str) -> str:
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as e:
+        raise ChampionError(f"{what} {value.strip()!r} is not a valid e-mail address: {e}") from None
+
+
+def validate_champion(dimension: str, group_name: str, champion_name: str, champion_email: str,
+                      manager_email: str | None = None) -> Champion:
+    """Check and normalise one champion record (the dashboard form calls this too); raise ChampionError."""
+    dim = (dimension or "").strip().lower()
+    if dim not in DIMENSIONS:
+        raise ChampionError(f"dimension {dimension!r} must be one of {', '.join(DIMENSIONS)}")
+    group = (group_name or "").strip()
+    if not group:
+        raise ChampionError("group_name is empty")
+    name = _CONTROL.sub(" ", champion_name or "").strip()
+    if not name:
+        raise ChampionError("champion_name is empty")
+    if not (champion_email or "").strip():
+        raise ChampionError("champion_email is empty")
+    email = _email(champion_email, "champion_email")
+    mgr = _email(manager_email, "manager_email") if (manager_email or "").strip() else None
+    return Champion(dim, group, name, email, mgr)
+
+
+def read_csv(path: str | Path) -> tuple[list[tuple[int, Champion]], ImportResult]:
+    """Parse and validate a champions CSV; returns the good rows with their line numbers and the problems."""
+    p = Path(path)
+    result = ImportResult()
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ChampionError(f"{p}: file not found") from None
+    except UnicodeDecodeError as e:
+        raise ChampionError(f"{p}: not UTF-8 text ({e.reason} at byte {e.start}); save the CSV as UTF-8") from None
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise ChampionError(f"{p}: the file is empty; expected the header {','.join(COLUMNS)}") from None
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ChampionError(f"{p}: line 1: missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}")
+    unknown = [h for h in header if h not in COLUMNS]
+    if unknown:
+        result.warnings.append((1, f"ignored unknown column(s): {', '.join(unknown)}"))
+    rows: list[tuple[int, Champion]] = []
+    seen: dict[tuple[str, str], int] = {}
+    line = 1
+    for record in reader:
+        start, line = line + 1, reader.line_num
+        if not any(v.strip() for v in record):
+            continue
+        if len(record) != len(header):
+            result.errors.append((start, f"{len(record)} field(s), the header has {len(header)}"))
+            continue
+        values = dict(zip(header, record, strict=True))
+        try:
+            ch = validate_champion(*(values.get(c, "") for c in COLUMNS))
+        except ChampionError as e:
+            result.errors.append((start, str(e)))
+            continue
+        key = (ch.dimension, ch.group_name)
+        if key in seen:
+            result.warnings.append((start, f"same dimension and group as line {seen[key]}; this line wins"))
+            rows = [(n, c) for n, c in rows if (c.dimension, c.group_name) != key]
+        seen[key] = start
+        rows.append((start, ch))
+    return rows, result
+
+
+def _known_groups(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]] | None:
+    tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    if "mart_stagnation" not in tables:
+        return None
+    known: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
+    for dim, group in con.execute("select distinct dimension, group_name from mart_stagnation").fetchall():
+        known.setdefault(dim, []).append(group)
+    return known
+
+
+def import_champions(cfg: Config, path: str | Path, *, replace: bool = False) -> ImportResult:
+    """Load a champions CSV: valid lines are upserted by (dimension, group); bad lines are reported and skipped.
+
+    With `replace`, champions not in the file are removed (only when the file had no bad lines).
+    """
+    rows, result = read_csv(path)
+    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+    try:
+        db.migrate(con)
+        known = _known_groups(con)
+        if known is not None:
+            for line, ch in rows:
+                if ch.group_name not in known.get(ch.dimension, []):
+                    close = difflib.get_close_matches(ch.group_name, known.get(ch.dimension, []), n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    result.warnings.append((line, f"no {ch.dimension} group {ch.group_name!r} in the data yet{hint}; "
+                                                  "saved anyway"))
+        now = datetime.now(UTC)
+        con.execute("begin")
+        try:
+            for _, ch in rows:
+                _upsert(con, ch, now)
+            if replace and not result.errors:
+                keep = {(c.dimension, c.group_name) for _, c in rows}
+                for dim, group in con.execute("select dimension, group_name from champions").fetchall():
+                    if (dim, group) not in keep:
+                        con.execute("delete from champions where dimension = ? and group_name = ?", [dim, group])
+                        result.removed += 1
+            elif replace:
+                result.warnings.append((0, "--replace ignored because some lines were rejected; nothing removed"))
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    finally:
+        con.close()
+    result.saved = len(rows)
+    result.warnings.sort()
+    return result
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, ch: Champion, now: datetime) -> None:
+    con.execute(
+        "insert or replace into champions (dimension, group_name, champion_name, champion_email, manager_email, "
+        "updated_at) values (?, ?, ?, ?, ?, ?)",
+        [ch.dimension, ch.group_name, ch.champion_name, ch.champion_email, ch.manager_email, now])
+
+
+def save_champion(cfg: Config, dimension: str, group_name: str, champion_name: str, champion_email: str,
+                  manager_email: str | None = None) -> Champion:
+    """Validate and upsert one champion (for the dashboard's admin form); raise ChampionError on bad input."""
+    ch = validate_champion(dimension, group_name, champion_name, champion_email, manager_email)
+    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+    try:
+        db.migrate(con)
+        _upsert(con, ch, datetime.now(UTC))
+    finally:
+        con.close()
+    return ch
+
+
+def delete_champion(cfg: Config, dimension: str, group_name: str) -> bool:
+    """Remove a group's champion; True when there was one."""
+    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+    try:
+        db.migrate(con)
+        n = con.execute("delete from champions where dimension = ? and group_name = ? returning 1",
+                        [dimension, group_name]).fetchall()
+    finally:
+        con.close()
+    return bool(n)
+
+
+def list_champions(cfg: Config, dimension: str | None = None) -> list[Champion]:
+    """All champions (optionally of one dimension), ordered by dimension and group."""
+    con = db.connect(cfg.warehouse.path, read_only=True, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+    try:
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        if "champions" not in tables:
+            return []
+        rows = con.execute(
+            "select dimension, group_name, champion_name, champion_email, manager_email, timezone('UTC', updated_at) "
+            "from champions where ? is null or dimension = ? order by dimension, group_name",
+            [dimension, dimension]).fetchall()
+    finally:
+        con.close()
+    return [Champion(*r[:5], r[5].replace(tzinfo=UTC) if r[5] else None) for r in rows]

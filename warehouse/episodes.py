@@ -1,0 +1,100 @@
+"""Which follow-up a week's flag belongs to: one item per flag episode (a run of consecutive flagged weeks).
+
+An item still open absorbs a re-flag; a resolved item stays quiet for its episode; a snoozed one until its date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import duckdb
+
+from . import db
+from .config import Config
+from .flags import FlaggedGroup, read_flagged, resolve_week
+from .followups import Followup, read_all, record_event
+
+
+@dataclass(frozen=True)
+class FlagState:
+    """A flagged group of a week with its follow-up and whether alerts skip it (and why)."""
+
+    flag: FlaggedGroup
+    followup_id: int | None  # None: a new follow-up would be opened (dry run)
+    status: str
+    owner: str | None
+    skip_reason: str | None
+
+
+def _skip_reason(f: Followup, flag: FlaggedGroup) -> str | None:
+    week_end = flag.week_start + timedelta(days=6)
+    if f.status == "snoozed" and f.snooze_until is not None and f.snooze_until > week_end:
+        return f"snoozed until {f.snooze_until}"
+    if f.status == "resolved":
+        return f"resolved (follow-up #{f.id}); alerts resume when the group flags again after an unflagged week"
+    return None
+
+
+def plan(con: duckdb.DuckDBPyConnection, week: date, dimensions: tuple[str, ...] | list[str]) -> list[FlagState]:
+    """Match each flagged group of `week` to its follow-up (the group's latest, unless that one is resolved and
+    from an earlier episode) and decide whether alerts skip it; writes nothing."""
+    latest: dict[tuple[str, str], Followup] = {}
+    for f in read_all(con):
+        if f.episode_start <= week:
+            key = (f.dimension, f.group_name)
+            if key not in latest or f.episode_start >= latest[key].episode_start:
+                latest[key] = f
+    out = []
+    for flag in read_flagged(con, week):
+        if flag.dimension not in dimensions:
+            continue
+        f = latest.get((flag.dimension, flag.group_name))
+        if f is not None and (f.status != "resolved" or f.episode_start == flag.episode_start):
+            out.append(FlagState(flag, f.id, f.status, f.owner or f.champion_email, _skip_reason(f, flag)))
+        else:
+            out.append(FlagState(flag, None, "open", flag.champion_email, None))
+    return out
+
+
+def sync(cfg: Config, week: str | date | None = None) -> tuple[date, list[FlagState]]:
+    """Open follow-ups for the week's flagged groups, extend existing ones, end expired snoozes; return the plan."""
+    now = datetime.now(UTC)
+    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+    try:
+        db.migrate(con)
+        start = resolve_week(con, week)
+        states = plan(con, start, cfg.alerts.dimensions)
+        con.execute("begin")
+        try:
+            result = [_save(con, s, now) for s in states]
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    finally:
+        con.close()
+    return start, result
+
+
+def _save(con: duckdb.DuckDBPyConnection, s: FlagState, now: datetime) -> FlagState:
+    g = s.flag
+    if s.followup_id is None:
+        fid = con.execute(
+            "insert into followups (dimension, group_name, episode_start, last_flagged_week, status, owner, "
+            "opened_reason, created_at, updated_at) values (?, ?, ?, ?, 'open', ?, ?, ?, ?) returning id",
+            [g.dimension, g.group_name, g.episode_start, g.week_start, g.champion_email, g.reason, now, now],
+        ).fetchone()[0]
+        record_event(con, fid, now, None, "opened", None, "open", f"week {g.week_start}: {g.reason}")
+        return FlagState(g, fid, "open", g.champion_email, None)
+    con.execute("update followups set last_flagged_week = greatest(last_flagged_week, ?) where id = ?",
+                [g.week_start, s.followup_id])
+    if s.status == "snoozed" and s.skip_reason is None:
+        con.execute("update followups set status = 'open', snooze_until = null, updated_at = ? where id = ?",
+                    [now, s.followup_id])
+        record_event(con, s.followup_id, now, None, "snooze_ended", "snoozed", "open",
+               f"week {g.week_start}: still flagged after the snooze: {g.reason}")
+        return FlagState(g, s.followup_id, "open", s.owner, None)
+    return s
+
+
