@@ -103,17 +103,17 @@ def champions_list(config_path: str, dimension: str | None) -> None:
 @clean_errors
 def alerts(config_path: str, week: str | None, dry_run: bool, resend: bool) -> None:
     """Send the weekly stagnation alerts to champions (fallback for the rest) and the adoption lead's digest."""
-    from alerts.run import run_alerts
     from alerts.send import AlertError
     from warehouse.db import WarehouseBusy
     from warehouse.flags import WeekError
+    from warehouse.lock import WriterBusy
 
-    from . import sendmail  # noqa: F401  (registers the Graph transport)
+    from .jobs import alerts_job
 
     cfg = _config(config_path)
     try:
-        result = run_alerts(cfg, week=week, dry_run=dry_run, resend=resend)
-    except (AlertError, WeekError, WarehouseBusy) as e:
+        result = alerts_job(cfg, week=week, dry_run=dry_run, resend=resend)
+    except (AlertError, WeekError, WarehouseBusy, WriterBusy) as e:
         raise _fail(e) from None
     table = Table(title=f"alerts {result.week_label} via {result.transport}" + (" (dry run)" if dry_run else ""))
     for col in ("recipient", "kind", "groups", "status", "detail"):

@@ -1,7 +1,8 @@
 """`copilot-usage doctor`: a tenant preflight. Tries each permission the configured features need with one
 small real request, reads the concealment setting and the Copilot SKUs, and the warehouse's freshness.
 
-Probes are GETs only (nothing is changed in the tenant, no mail is sent): a permission is `ok` when its probe
+Probes change nothing in the tenant: GETs, and for Mail.Send an empty sendMail that Graph refuses (400) when
+the permission is there and 403 when it is not, so no mail is ever sent: a permission is `ok` when its probe
 succeeds, `missing` on 401/403, `unknown` when Graph answered something else (the detail says what).
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from warehouse import db
 from warehouse.config import Config, Secrets
@@ -70,6 +72,9 @@ def planned_checks(cfg: Config) -> list[tuple[Check, str | None]]:
         (Check("LicenseAssignment.Read.All", True,
                "no subscribedSkus: Copilot SKUs found only by the one documented SKU id, no licence totals "
                "(Organization.Read.All also grants it)"), f"{base}/subscribedSkus"),
+        (Check("Mail.Send", cfg.alerts.transport == "graph",
+               "alert e-mails cannot be sent through Graph ([alerts] transport = \"graph\"); use SMTP instead"),
+         f"{base}/users/{quote(cfg.alerts.from_address or 'unset', safe='@')}/sendMail"),
         (Check("ReportSettings.ReadWrite.All", False,
                "none: copilot-usage never changes the concealment setting (an admin does, in the admin center)"),
          None),
@@ -78,7 +83,13 @@ def planned_checks(cfg: Config) -> list[tuple[Check, str | None]]:
 
 async def _probe(g: GraphSession, check: Check, url: str) -> Any:
     try:
-        resp = await g.get(url, accept="application/json, application/octet-stream, text/csv")
+        if url.endswith("/sendMail"):  # an empty message: refused with 400 when allowed, 403 when not; never sent
+            resp = await g.post(url, b"{}")
+            if resp.status == 400:
+                check.state, check.detail = "ok", "allowed (the empty probe message was refused; nothing was sent)"
+                return None
+        else:
+            resp = await g.get(url, accept="application/json, application/octet-stream, text/csv")
     except GraphError as e:
         check.state, check.detail = "unknown", str(e)
         return None

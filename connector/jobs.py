@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from warehouse.config import Config, Secrets
 from warehouse.lock import writer_lock
@@ -18,6 +19,9 @@ from warehouse.transform import transform as do_transform
 
 from .collect import collect
 from .fetch import Outcome, RunResult
+
+if TYPE_CHECKING:
+    from alerts.run import AlertRunResult
 
 log = logging.getLogger("copilot_usage.jobs")
 
@@ -52,6 +56,13 @@ def _transform(cfg: Config, result: JobResult) -> None:
     except TransformError as e:
         result.transform_error = str(e)
         log.error("transform failed: %s", e)
+        return
+    try:  # open follow-ups for new flags now, so the dashboard shows them before the weekly alert goes out
+        from warehouse.episodes import sync
+
+        sync(cfg)
+    except Exception as e:  # the model is built; follow-ups catch up on the next run or alert run
+        log.warning("follow-ups not updated: %s", e)
 
 
 def run_job(cfg: Config, *, only: list[str] | None = None, secrets: Secrets | None = None,
@@ -71,3 +82,13 @@ def transform_job(cfg: Config) -> JobResult:
     with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="transform"):
         _transform(cfg, result)
     return result
+
+
+def alerts_job(cfg: Config, *, week: str | None = None, dry_run: bool = False, resend: bool = False) -> AlertRunResult:
+    """The weekly alerts (`copilot-usage alerts`), under the writer lock: they record sends and follow-ups."""
+    from alerts.run import run_alerts
+
+    from . import sendmail  # noqa: F401  (registers [alerts] transport = "graph")
+
+    with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="alerts"):
+        return run_alerts(cfg, week=week, dry_run=dry_run, resend=resend)

@@ -25,7 +25,7 @@ from warehouse.config import Config
 from warehouse.lock import WriterBusy
 
 log = logging.getLogger("copilot_usage.schedule")
-RUN_JOB, RETRY_JOB = "daily_run", "daily_run_retry"
+RUN_JOB, RETRY_JOB, ALERTS_JOB, ALERTS_RETRY = "daily_run", "daily_run_retry", "weekly_alerts", "weekly_alerts_retry"
 BUSY_RETRY = timedelta(minutes=15)
 
 
@@ -34,6 +34,19 @@ def run_trigger(cfg: Config) -> CronTrigger:
     hour, minute = cfg.schedule.run_time.split(":")
     return CronTrigger(day_of_week=cfg.schedule.run_days, hour=int(hour), minute=int(minute),
                        timezone=ZoneInfo(cfg.schedule.timezone))
+
+
+def alerts_trigger(cfg: Config) -> CronTrigger:
+    """The weekly alerts' trigger: `[alerts] weekday` at `time`, in `[schedule] timezone`."""
+    hour, minute = cfg.alerts.time.split(":")
+    return CronTrigger(day_of_week=cfg.alerts.weekday, hour=int(hour), minute=int(minute),
+                       timezone=ZoneInfo(cfg.schedule.timezone))
+
+
+def alerts_configured(cfg: Config) -> bool:
+    """True when the alerts have a sender and somewhere to go (else the weekly job is not scheduled)."""
+    a = cfg.alerts
+    return bool(a.from_address and (a.digest_address or a.fallback_address)) or a.transport == "outbox"
 
 
 def previous_fire_time(trigger: CronTrigger, now: datetime, horizon: timedelta = timedelta(days=8)) -> datetime | None:
@@ -46,19 +59,26 @@ def previous_fire_time(trigger: CronTrigger, now: datetime, horizon: timedelta =
     return last
 
 
-def last_run_started(cfg: Config) -> datetime | None:
-    """When the latest collection recorded in the warehouse started (None when there is none)."""
+LAST_DONE = {  # when each job last ran, as the warehouse records it
+    RUN_JOB: ("_runs", "select epoch(min(started_at)) from _runs where run_id = "
+                       "(select run_id from _runs order by started_at desc limit 1)"),
+    ALERTS_JOB: ("alert_log", "select epoch(max(last_attempt_at)) from alert_log"),
+}
+
+
+def last_done(cfg: Config, job: str) -> datetime | None:
+    """When `job` last ran according to the warehouse (None when it never did, or there is no warehouse)."""
+    table, sql = LAST_DONE[job]
     try:
         con = db.connect(cfg.warehouse.path, read_only=True, wait_seconds=cfg.warehouse.lock_timeout_seconds)
     except Exception as e:  # a brand-new warehouse does not exist yet: nothing ran
         log.debug("no warehouse to read the last run from: %s", e)
         return None
     try:
-        exists = con.execute("select count(*) from information_schema.tables where table_name = '_runs'").fetchone()
+        exists = con.execute("select count(*) from information_schema.tables where table_name = ?", [table]).fetchone()
         if not exists[0]:
             return None
-        epoch = con.execute("select epoch(min(started_at)) from _runs where run_id = (select run_id from _runs "
-                            "order by started_at desc limit 1)").fetchone()[0]
+        epoch = con.execute(sql).fetchone()[0]
         return datetime.fromtimestamp(epoch, UTC) if epoch is not None else None
     finally:
         con.close()
@@ -75,7 +95,7 @@ class Service:
 
     def __init__(self, cfg: Config, *, scheduler: BaseScheduler | None = None,
                  run: Callable[..., Any] | None = None, alerts: Callable[..., Any] | None = None) -> None:
-        from .jobs import run_job
+        from .jobs import alerts_job, run_job
 
         self.cfg = cfg
         self.tz = ZoneInfo(cfg.schedule.timezone)
@@ -83,24 +103,60 @@ class Service:
         self.scheduler.configure(timezone=self.tz, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": cfg.schedule.misfire_grace_seconds})
         self._run = run or run_job
-        self._alerts = alerts
+        self._alerts = alerts or alerts_job
         self.events: list[tuple[str, str]] = []  # (job, outcome), for status and tests
 
     def build(self, now: datetime | None = None) -> BaseScheduler:
-        """Register the jobs (coalescing, one instance at a time, misfire grace); queue a missed run once."""
+        """Register the jobs (coalescing, one instance at a time, misfire grace); queue missed runs once."""
         s = self.scheduler
+        now = now or datetime.now(self.tz)
         trigger = run_trigger(self.cfg)
         s.add_job(self.daily_run, trigger, id=RUN_JOB, name="collect + transform", replace_existing=True)
-        now = now or datetime.now(self.tz)
-        if self.cfg.schedule.catch_up_on_start and missed(trigger, last_run_started(self.cfg), now):
+        catch_up = []
+        if self.cfg.schedule.catch_up_on_start and missed(trigger, last_done(self.cfg, RUN_JOB), now):
             log.info("the run due at %s was missed while the service was down; running it once now",
                      previous_fire_time(trigger, now))
-            self._once(RETRY_JOB, now)
+            catch_up.append(self.daily_run)
+        if alerts_configured(self.cfg):
+            weekly = alerts_trigger(self.cfg)
+            s.add_job(self.weekly_alerts, weekly, id=ALERTS_JOB, name="weekly alerts", replace_existing=True)
+            if self.cfg.schedule.catch_up_on_start and missed(weekly, last_done(self.cfg, ALERTS_JOB), now):
+                log.info("the alerts due at %s were missed; sending them once now (already sent ones are skipped)",
+                         previous_fire_time(weekly, now))
+                catch_up.append(self.weekly_alerts)
+        else:
+            log.info("alerts are not configured ([alerts] from_address and digest_address): no weekly job")
+        if catch_up:  # in order: collect first, so the alerts read today's data
+            s.add_job(lambda: [job() for job in catch_up], DateTrigger(now, timezone=self.tz), id="catch_up",
+                      name="catch-up: " + " + ".join(j.__name__ for j in catch_up), replace_existing=True)
         return s
 
-    def _once(self, job_id: str, when: datetime) -> None:
-        self.scheduler.add_job(self.daily_run, DateTrigger(when, timezone=self.tz), id=job_id,
-                               name="collect + transform (catch-up or retry)", replace_existing=True)
+    def _once(self, job_id: str, when: datetime, func: Callable[[], None] | None = None) -> None:
+        self.scheduler.add_job(func or self.daily_run, DateTrigger(when, timezone=self.tz), id=job_id,
+                               name=f"{job_id} (retry)", replace_existing=True)
+
+    def weekly_alerts(self) -> None:
+        """The scheduled alerts: the `alerts` command's job; a busy warehouse or failed sends retry later."""
+        try:
+            result = self._alerts(self.cfg)
+        except WriterBusy as e:
+            log.warning("%s; alerts again in %s", e, BUSY_RETRY)
+            self._once(ALERTS_RETRY, datetime.now(self.tz) + BUSY_RETRY, self.weekly_alerts)
+            self.events.append((ALERTS_JOB, "busy"))
+            return
+        except Exception:
+            log.exception("the weekly alerts failed; the next scheduled run tries again")
+            self.events.append((ALERTS_JOB, "error"))
+            return
+        sent = sum(d.status == "sent" for d in result.deliveries)
+        if result.failed:
+            log.warning("alerts %s: %d sent, %d failed (%s); retrying in 1 h", result.week_label, sent,
+                        len(result.failed), ", ".join(d.recipient for d in result.failed))
+            self._once(ALERTS_RETRY, datetime.now(self.tz) + timedelta(hours=1), self.weekly_alerts)
+            self.events.append((ALERTS_JOB, "failed"))
+        else:
+            log.info("alerts %s: %d sent", result.week_label, sent)
+            self.events.append((ALERTS_JOB, "ok"))
 
     def daily_run(self) -> None:
         """The scheduled collection: the `run` command's job; throttling and a busy warehouse reschedule it."""

@@ -30,6 +30,7 @@ def test_all_permissions_ok_and_skus_listed(tmp_path, sim):
     assert "no warehouse yet" in p.stdout
     assert sim.state.token not in p.stdout + p.stderr
     assert not [r for r in sim.state.requests if r.startswith(("POST", "PATCH"))]  # doctor changes nothing
+    assert "not needed" in next(ln for ln in p.stdout.splitlines() if "Mail.Send " in ln)  # SMTP by default
 
 
 def test_a_denied_permission_is_named_and_fails(tmp_path, sim):
@@ -63,3 +64,15 @@ def test_a_bad_token_is_missing_everything_not_a_crash(tmp_path, sim):
     p = doctor(write_config(tmp_path, sim.base_url), "wrong-token")
     assert p.returncode == 1 and "Traceback" not in p.stderr
     assert "InvalidAuthenticationToken" in p.stdout
+
+
+def test_mail_send_is_probed_only_for_the_graph_transport_and_sends_nothing(tmp_path, sim):
+    extra = '\n[alerts]\ntransport = "graph"\nfrom_address = "adoption@contoso.example"\n'
+    p = doctor(write_config(tmp_path, sim.base_url, extra), sim.state.token)
+    assert p.returncode == 0, p.stdout
+    assert "│ ok" in next(ln for ln in p.stdout.splitlines() if "Mail.Send " in ln)
+    assert sim.state.sent_mail == []
+    sim.state.denied = {"Mail.Send"}
+    p = doctor(write_config(tmp_path, sim.base_url, extra), sim.state.token)
+    assert p.returncode == 1 and "missing" in next(ln for ln in p.stdout.splitlines() if "Mail.Send " in ln)
+    assert sim.state.sent_mail == []

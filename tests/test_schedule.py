@@ -69,11 +69,11 @@ def test_missed_runs_are_coalesced_into_one_catch_up(tmp_path):
     service.scheduler.start(paused=True)
     try:
         jobs = {j.id: j for j in service.scheduler.get_jobs()}
-        assert set(jobs) == {RUN_JOB, RETRY_JOB}  # one catch-up, not three
+        assert set(jobs) == {RUN_JOB, "catch_up"}  # one catch-up, not three; alerts are not configured
         run = jobs[RUN_JOB]
         assert (run.coalesce, run.max_instances, run.misfire_grace_time) == (True, 1, 21600)
         assert run.next_run_time == trigger.get_next_fire_time(None, datetime.now(AMS))
-        assert jobs[RETRY_JOB].trigger.run_date == now
+        assert jobs["catch_up"].trigger.run_date == now and jobs["catch_up"].name == "catch-up: daily_run"
     finally:
         service.scheduler.shutdown(wait=False)
 
@@ -188,3 +188,35 @@ def test_writer_lock_is_released_when_the_block_fails(tmp_path):
           writer_lock(path, wait_seconds=0.2, job="c")):
         pass
 
+
+
+def test_weekly_alerts_are_scheduled_caught_up_after_the_run_and_send_through_the_real_job(model_warehouse, tmp_path):
+    from simulated_warehouse import copy_warehouse
+
+    from connector.schedule import ALERTS_JOB, alerts_trigger
+
+    cfg = copy_warehouse(model_warehouse[0], tmp_path, '[schedule]\ntimezone = "Europe/Amsterdam"\n'
+                         '[alerts]\ntransport = "outbox"\nfrom_address = "adoption@contoso.example"\n'
+                         f'digest_address = "lead@contoso.example"\noutbox_dir = "{(tmp_path / "outbox").as_posix()}"\n'
+                         'weekday = "tue"\ntime = "09:15"\n')
+    trigger = alerts_trigger(cfg)
+    assert trigger.get_next_fire_time(None, datetime(2026, 11, 23, 12, tzinfo=AMS)) == datetime(2026, 11, 24, 9, 15,
+                                                                                                  tzinfo=AMS)
+    order = []
+    service = Service(cfg, scheduler=BackgroundScheduler(), run=lambda cfg, **kw: order.append("run") or JobOk())
+    service.build(now=datetime(2026, 11, 26, 9, 0, tzinfo=AMS))
+    service.scheduler.start(paused=True)
+    try:
+        jobs = {j.id: j for j in service.scheduler.get_jobs()}
+        assert set(jobs) == {RUN_JOB, ALERTS_JOB, "catch_up"}
+        assert jobs["catch_up"].name == "catch-up: daily_run + weekly_alerts"
+        jobs["catch_up"].func()  # what the scheduler would run now: collect first, then the real alerts job
+    finally:
+        service.scheduler.shutdown(wait=False)
+    assert order == ["run"] and service.events == [(RUN_JOB, "ok"), (ALERTS_JOB, "ok")]
+    assert list((tmp_path / "outbox").rglob("*.eml"))  # dry transport: the digest and champion mails
+
+
+class JobOk:
+    exit_code = 0
+    retry_after = None

@@ -12,6 +12,7 @@ import contextlib
 import json
 import re
 import secrets
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ class Fault:
     body: str | None = None
     content_type: str = "application/json"
     times: int = 1
+    reset: bool = False  # send the headers and part of the body, then drop the connection
 
 
 @dataclass
@@ -189,20 +191,12 @@ def _handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]:
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
             st = sim.state
             if download:
-                return self._download(path)
+                return self._fault(path) or self._download(path)
             if path.startswith("/_sim/"):
                 return self._admin(method, path)
             st.requests.append(f"{method} {path}")
-            for f in list(st.faults):
-                if f.match in path:
-                    f.times -= 1
-                    if f.times <= 0:
-                        st.faults.remove(f)
-                    hdr = {"Retry-After": str(f.retry_after)} if f.retry_after is not None else {}
-                    body = f.body if f.body is not None else json.dumps(
-                        {"error": {"code": "TooManyRequests" if f.status == 429 else "Fault",
-                                   "message": f"Injected fault {f.status}"}})
-                    return self._send(f.status, body.encode(), f.content_type, hdr)
+            if self._fault(path):
+                return None
             if self.headers.get("Authorization") != f"Bearer {st.token}":
                 return self._error(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
             if path.startswith("/beta/reports/getMicrosoft365Copilot"):
@@ -261,6 +255,34 @@ def _handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]:
             with sim.lock:
                 sim.state.sent_mail.append(entry)
             self._send(202)
+
+        def _fault(self, path: str) -> bool:
+            """Answer with the first injected fault matching `path` (True), or do nothing (False)."""
+            st = sim.state
+            for f in list(st.faults):
+                if f.match not in path:
+                    continue
+                f.times -= 1
+                if f.times <= 0:
+                    st.faults.remove(f)
+                if f.reset:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/octet-stream")
+                    self.send_header("Content-Length", "1000000")
+                    self.end_headers()
+                    self.wfile.write(b"\xef\xbb\xbfReport Refresh Date,User Principal Name\r\n2026-")
+                    self.wfile.flush()
+                    self.close_connection = True
+                    with contextlib.suppress(OSError):
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                    return True
+                hdr = {"Retry-After": str(f.retry_after)} if f.retry_after is not None else {}
+                body = f.body if f.body is not None else json.dumps(
+                    {"error": {"code": "TooManyRequests" if f.status == 429 else "Fault",
+                               "message": f"Injected fault {f.status}"}})
+                self._send(f.status, body.encode(), f.content_type, hdr)
+                return True
+            return False
 
         def _forbidden(self) -> None:
             self._error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
