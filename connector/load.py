@@ -18,6 +18,7 @@ import duckdb
 from .reports import Report
 
 HASHED = re.compile(r"^[0-9A-F]{32}$")
+NO_ROWS = "the report has no rows (recorded as empty, not as 'everyone inactive')"
 
 
 class BadReport(Exception):
@@ -76,23 +77,33 @@ def _ensure_columns(con: duckdb.DuckDBPyConnection, table: str, names: list[str]
     return added
 
 
+def _has_data_rows(path: Path) -> bool:
+    with path.open("rb") as f:
+        f.readline()  # the header
+        return any(line.strip() for line in f)
+
+
 def save_report(con: duckdb.DuckDBPyConnection, label: str, report: Report, names: list[str], path: Path,
                 *, run_id: str, loaded_at: datetime, period: str, version: str) -> Landed:
     """Append one report CSV (all columns as text) to its raw table; rows DuckDB rejects are reported."""
     table = report.raw_table
     added = _ensure_columns(con, table, names)
+    out = Landed()
+    if not _has_data_rows(path):  # header only: DuckDB's CSV reader refuses a file without data rows
+        out.warnings.append(NO_ROWS)
+        return out
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
     con.execute("drop table if exists _rej_errors; drop table if exists _rej_scans")
     sel = ", ".join(f'"{n}"' for n in names)
     con.execute(
         f"insert into {table} by name select ? as _run_id, ?::timestamptz as _loaded_at, ? as _period, "
-        f"? as _version, try_cast(nullif(trim(report_refresh_date), '') as date) as _report_refresh_date, {sel} "
+        f"? as _version, coalesce(try_cast(nullif(trim(report_refresh_date), '') as date), "
+        f"try_strptime(nullif(trim(report_refresh_date), ''), '%m/%d/%Y')::date) as _report_refresh_date, {sel} "
         f"from read_csv(?, header = true, auto_detect = false, columns = {columns}, delim = ',', quote = '\"', "
         f"escape = '\"', store_rejects = true, rejects_table = '_rej_errors', rejects_scan = '_rej_scans', "
         f"encoding = 'utf-8')",
         [run_id, loaded_at, period, version, str(path)],
     )
-    out = Landed()
     out.rows = con.execute(f"select count(*) from {table} where _run_id = ? and _period = ?",
                            [run_id, period]).fetchone()[0]
     rejects = con.execute("select line, error_type, error_message from _rej_errors order by line").fetchall()
@@ -108,11 +119,11 @@ def save_report(con: duckdb.DuckDBPyConnection, label: str, report: Report, name
                           f"where _run_id = ? and _period = ?", [run_id, period]).fetchone()
     out.refresh_date = refresh[0]
     if out.rows and refresh[0] is None:
-        raise BadReport(f"{label}: no parseable Report Refresh Date (expected YYYY-MM-DD)")
+        raise BadReport(f"{label}: no parseable Report Refresh Date (expected YYYY-MM-DD or MM/DD/YYYY)")
     if added and con.execute(f"select count(*) from {table} where _run_id <> ?", [run_id]).fetchone()[0]:
         out.warnings.append(f"new column(s) kept: {', '.join(added)}")
     if out.rows == 0:
-        out.warnings.append("the report has no rows (recorded as empty, not as 'everyone inactive')")
+        out.warnings.append(NO_ROWS)
     if "user_principal_name" in names and out.rows:
         hashed = con.execute(
             f"select count(*) filter (where regexp_full_match(user_principal_name, '[0-9A-F]{{32}}')) "

@@ -1,5 +1,6 @@
--- Copilot user detail, typed; one row per (report refresh date, period, user), latest load wins
--- (Microsoft restates the last 3 days, and the same day may be collected twice).
+-- Copilot user detail, typed; one row per (report refresh date, period, user). The latest load of a snapshot
+-- (report refresh date, period) wins as a whole: Microsoft restates the last 3 days, the same day may be
+-- collected twice, and a load with concealed names (hashed UPNs) must not survive next to a later clear one.
 create or replace view stg_copilot_user_detail as
 with source as (
     select * from raw_copilot_usage_user_detail
@@ -33,4 +34,5 @@ typed as (
     where user_principal_name is not null and trim(user_principal_name) <> ''
 )
 select * from typed
-qualify row_number() over (partition by as_of, period_days, upn_key order by loaded_at desc) = 1
+qualify dense_rank() over (partition by as_of, period_days order by loaded_at desc, run_id desc) = 1
+    and row_number() over (partition by as_of, period_days, run_id, upn_key order by loaded_at desc) = 1

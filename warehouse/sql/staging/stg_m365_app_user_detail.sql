@@ -7,6 +7,7 @@ typed as (
     select
         _report_refresh_date as as_of,
         _loaded_at as loaded_at,
+        _run_id as run_id,
         lower(trim(user_principal_name)) as upn_key,
         lower(trim(word)) in ('yes', 'true', '1') as word,
         lower(trim(excel)) in ('yes', 'true', '1') as excel,
@@ -17,5 +18,7 @@ typed as (
     from source
     where user_principal_name is not null
 )
-select * exclude (loaded_at) from typed
-qualify row_number() over (partition by as_of, upn_key order by loaded_at desc) = 1
+select * exclude (loaded_at, run_id) from typed
+-- the latest load of a report date wins as a whole (a concealed-names load is replaced, not mixed in)
+qualify dense_rank() over (partition by as_of order by loaded_at desc, run_id desc) = 1
+    and row_number() over (partition by as_of, run_id, upn_key order by loaded_at desc) = 1
