@@ -23,9 +23,11 @@ APP_COLS = {"any": list(range(len(APPS))), "teams": [0], "word": [1], "excel": [
             "outlook": [4], "onenote": [5], "loop": [6], "copilot_chat": [7, 8]}
 
 
-def build_warehouse(tmp: Path, days: range, concealed: bool = False, users: int = 2500):
-    """Collect `days` of the seed-5 tenant into `tmp/wh.duckdb`; return (cfg, stopped simulator, truth tenant)."""
-    tenant = Tenant.generate(users=users, days=DAYS, seed=5, end=END)
+def build_warehouse(tmp: Path, days: range, concealed: bool = False, users: int = 2500,
+                    tenant: Tenant | None = None):
+    """Collect `days` of the seed-5 tenant (or `tenant`) into `tmp/wh.duckdb`; return (cfg, stopped simulator,
+    truth tenant)."""
+    tenant = tenant or Tenant.generate(users=users, days=DAYS, seed=5, end=END)
     sim = Simulator(tenant, concealed=concealed).start()
     cfg_path = tmp / "config.toml"
     cfg_path.write_text(f'[graph]\nbase_url = "{sim.base_url}"\n[auth]\nmethod = "token"\n'
