@@ -21,4 +21,4 @@ def safe_csv(df: pd.DataFrame) -> str:
         if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
             out[col] = out[col].map(safe_cell)
     out.columns = [safe_cell(str(c)) for c in out.columns]
-    return out.to_csv(index=False)
+    return out.to_csv(index=False, lineterminator="\r\n")  # CRLF, as RFC 4180; fields with CR get quoted

@@ -157,3 +157,55 @@ def test_entra_without_secrets_explains_the_set_up(entra_cfg, monkeypatch):
     at.run()
     assert not at.exception
     assert "secrets.toml" in at.error[0].value and not at.dataframe
+
+
+def _by_label(elements, label: str):
+    return next(e for e in elements if e.label == label)
+
+
+def test_followup_edits_are_saved_and_a_running_collection_is_reported(dash_cfg, monkeypatch):
+    from warehouse.followups import get_followup
+    from warehouse.lock import writer_lock
+
+    at = app(dash_cfg, monkeypatch, dimension="department")
+    at.run()
+    at.switch_page("pages/stagnation.py").run()
+    fid = _by_label(at.selectbox, "Follow-up").value
+    _by_label(at.text_input, "Owner").input("mia.jensen@contoso.com")
+    _by_label(at.text_area, "Note").input("team offsite next week")
+    _by_label(at.button, "Save").click().run()
+    assert not at.exception and "Saved." in [s.value for s in at.success]
+    detail = get_followup(dash_cfg, fid)
+    assert detail.followup.owner == "mia.jensen@contoso.com"
+    assert [e.note for e in detail.events if e.kind == "note"] == ["team offsite next week"]
+
+    _by_label(at.text_area, "What was done").input("hands-on: meeting recaps")
+    _by_label(at.button, "Log action").click().run()
+    assert not at.exception and "Logged." in [s.value for s in at.success]
+    detail = get_followup(dash_cfg, fid)
+    assert [a.kind for a in detail.actions] == ["training"] and detail.followup.status == "in_progress"
+
+    with writer_lock(dash_cfg.warehouse.path, wait_seconds=0, job="test collection"):
+        _by_label(at.text_input, "Owner").input("someone.else@contoso.com")
+        _by_label(at.button, "Save").click().run()
+    assert not at.exception
+    assert any("A collection is running" in e.value for e in at.error), [e.value for e in at.error]
+    assert get_followup(dash_cfg, fid).followup.owner == "mia.jensen@contoso.com"
+
+
+def test_admin_edits_champions(dash_cfg, monkeypatch):
+    from warehouse.champions import list_champions
+
+    at = app(dash_cfg, monkeypatch)
+    at.run()
+    at.switch_page("pages/stagnation.py").run()
+    _by_label(at.selectbox, "Group").select("Legal")
+    _by_label(at.text_input, "Champion name").input("Lee Legal")
+    _by_label(at.text_input, "Champion e-mail").input("not an address")
+    _by_label(at.button, "Save champion").click().run()
+    assert any("not a valid e\\-mail address" in e.value for e in at.error), [e.value for e in at.error]
+    _by_label(at.text_input, "Champion e-mail").input("lee.legal@contoso.com")
+    _by_label(at.button, "Save champion").click().run()
+    assert "Champion saved." in [s.value for s in at.success]
+    assert ("department", "Legal", "lee.legal@contoso.com") in {
+        (c.dimension, c.group_name, c.champion_email) for c in list_champions(dash_cfg)}
