@@ -12,7 +12,7 @@ import click
 from .cli import _config, cli, config_option, console
 
 
-def streamlit_argv(config_path: str, host: str, port: int) -> list[str]:
+def streamlit_argv(host: str, port: int) -> list[str]:
     """The command line that serves the dashboard (headless, no file watcher, no usage statistics)."""
     app = Path(str(resources.files("dashboards") / "app.py"))
     return [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host, "--server.port", str(port),
@@ -27,7 +27,7 @@ def start_dashboard(config_path: str, host: str, port: int) -> None:
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     console.print(f"Dashboard: http://{shown}:{port}  (sign-in: {cfg.dashboard.auth}; Ctrl-C to stop)")
     sys.stdout.flush()
-    argv = streamlit_argv(config_path, host, port)
+    argv = streamlit_argv(host, port)
     os.execve(argv[0], argv, env)
 
 
