@@ -19,7 +19,14 @@ setup: $(VENV)/.synced
 demo: $(VENV)/.synced
 	$(VENV)/bin/copilot-usage demo --dir demo
 
-test: $(VENV)/.synced
+# the dashboard's browser test drives Debian's chromium (Playwright's own browser download is not used)
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null && (apt-get install -y -q chromium >/dev/null || (apt-get update -q >/dev/null \
+	  && apt-get install -y -q chromium >/dev/null)) || echo "chromium not installed: the browser test is skipped"
+
+test: $(VENV)/.synced $(CHROMIUM)
 	$(VENV)/bin/pytest -q
 	$(VENV)/bin/ruff check .
 

@@ -157,14 +157,21 @@ def default_end_date() -> dt.date:
 @click.option("--history-days", default=28, show_default=True,
               help="Daily collections to replay (one per simulated day) before the last one.")
 @click.option("--seed", default=7, show_default=True)
-def demo(workdir: str, users: int, history_days: int, seed: int) -> None:
-    """Simulate a tenant, collect it daily over HTTP for a few weeks, and transform (the README's demo)."""
+@click.option("--no-dashboard", is_flag=True, help="Stop after the summary instead of starting the dashboard.")
+@click.option("--port", default=8501, show_default=True, help="Dashboard port.")
+def demo(workdir: str, users: int, history_days: int, seed: int, no_dashboard: bool, port: int) -> None:
+    """Simulate a tenant, collect it daily over HTTP for a few weeks, transform, then start the dashboard."""
     from .demo import run_demo
 
-    sys.exit(run_demo(Path(workdir), users=users, history_days=history_days, seed=seed, console=console))
+    code = run_demo(Path(workdir), users=users, history_days=history_days, seed=seed, console=console)
+    if no_dashboard or code != 0:
+        sys.exit(code)
+    from .cli_dashboard import start_dashboard
+
+    start_dashboard(str(Path(workdir) / "config.toml"), "127.0.0.1", port)
 
 
-from . import cli_ops  # noqa: E402,F401  (registers schedule, doctor, export)
+from . import cli_dashboard, cli_ops  # noqa: E402,F401  (register dashboard; schedule, doctor, export)
 
 
 def _register_alert_commands() -> None:

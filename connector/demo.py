@@ -21,6 +21,10 @@ method = "token"   # the token comes from COPILOT_USAGE_GRAPH_TOKEN
 
 [warehouse]
 path = "{warehouse}"
+
+[dashboard]
+auth = "none"   # no sign-in: for this local demo only
+cache_ttl_seconds = 60
 """
 
 

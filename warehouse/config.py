@@ -221,6 +221,20 @@ class AlertsConfig(_Section):
         return v
 
 
+class DashboardConfig(_Section):
+    auth: Literal["entra", "none"] = "entra"
+    admins: list[str] = []
+    admin_groups: list[str] = []
+    cache_ttl_seconds: int = Field(300, ge=1, le=86400)
+    stale_after_days: int = Field(4, ge=1, le=60)
+    write_wait_seconds: float = Field(3.0, ge=0, le=60)
+
+    @field_validator("admins")
+    @classmethod
+    def _admins(cls, v: list[str]) -> list[str]:
+        return [_email_or_empty(a).lower() for a in v if a.strip()]
+
+
 class Config(_Section):
     graph: GraphConfig = GraphConfig()
     auth: AuthConfig = AuthConfig()
@@ -229,6 +243,7 @@ class Config(_Section):
     model: ModelConfig = ModelConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     alerts: AlertsConfig = AlertsConfig()
+    dashboard: DashboardConfig = DashboardConfig()
     source: str = "<defaults>"
 
 

@@ -1,0 +1,41 @@
+"""`copilot-usage dashboard`: validate the config, then replace this process with `streamlit run dashboards/app.py`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from .cli import _config, cli, config_option, console
+
+
+def streamlit_argv(host: str, port: int) -> list[str]:
+    """The command line that serves the dashboard (headless, no file watcher, no usage statistics)."""
+    app = Path(str(resources.files("dashboards") / "app.py"))
+    return [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host, "--server.port", str(port),
+            "--server.headless", "true", "--server.fileWatcherType", "none", "--server.runOnSave", "false",
+            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
+
+
+def start_dashboard(config_path: str, host: str, port: int) -> None:
+    """Serve the dashboard for `config_path` in this process (never returns)."""
+    cfg = _config(config_path)  # fail here, on the command line, rather than in the browser
+    env = {**os.environ, "COPILOT_CONFIG": str(Path(config_path).resolve())}
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
+    console.print(f"Dashboard: http://{shown}:{port}  (sign-in: {cfg.dashboard.auth}; Ctrl-C to stop)")
+    sys.stdout.flush()
+    argv = streamlit_argv(host, port)
+    os.execve(argv[0], argv, env)
+
+
+@cli.command()
+@config_option
+@click.option("--port", default=8501, show_default=True, help="Port to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface; put a TLS reverse proxy in front).")
+def dashboard(config_path: str, port: int, host: str) -> None:
+    """Serve the Streamlit dashboard (read-only on the warehouse, except follow-up and champion edits)."""
+    start_dashboard(config_path, host, port)

@@ -1,0 +1,46 @@
+"""Data freshness and quality: report date, last run per report, concealment, blank dates, history collected."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import session
+
+ctx = session.current()
+r = ctx.reader
+st.title("Data freshness and quality")
+
+hist = r.history()
+c = st.columns(4)
+c[0].metric("Data as of (report date)", f"{ctx.as_of:%d %b %Y}")
+c[1].metric("Last collection run", f"{ctx.newest_run:%d %b %Y}" if ctx.newest_run else "–")
+if not hist.empty:
+    h = hist.iloc[0]
+    c[2].metric("History weeks collected", f"{int(h['weeks'])}", help=f"{int(h['complete_weeks'])} complete ISO weeks")
+    c[3].metric("Report dates collected", f"{int(h['report_dates'])}",
+                help=f"{pd.Timestamp(h['first_as_of']):%d %b %Y} to {pd.Timestamp(h['last_as_of']):%d %b %Y}")
+
+st.subheader("Last run per report")
+st.dataframe(r.last_runs(), hide_index=True, width="stretch")
+
+st.subheader("Concealed names and group views")
+status = r.data_status()
+if not status.empty:
+    latest = status.iloc[0]
+    st.text(f"Concealed user names: {'ON' if latest['concealed'] else 'off'} (report date "
+            f"{pd.Timestamp(latest['as_of']):%Y-%m-%d}); group views "
+            f"{'available' if latest['group_views_available'] else 'NOT available'}")
+st.dataframe(status.head(28), hide_index=True, width="stretch",
+             column_config={"as_of": st.column_config.DateColumn("report date")})
+
+st.subheader("Blank activity dates")
+lic = r.licences()
+if lic.empty:
+    st.info("No directory snapshot with licences yet.")
+else:
+    blank = lic.assign(blank_date_rate=lic["never_used"] / lic["licensed_users"] * 100)
+    st.caption("Share of Copilot-licensed users whose report row has no last-activity date (never used Copilot "
+               "as far as the report knows). A sudden jump usually means a report problem, not a change in use.")
+    st.dataframe(blank[["as_of", "licensed_users", "never_used", "blank_date_rate"]].sort_values(
+        "as_of", ascending=False).head(28), hide_index=True, width="stretch",
+        column_config={"as_of": st.column_config.DateColumn("report date"),
+                       "blank_date_rate": st.column_config.NumberColumn("blank date rate", format="%.1f%%")})

@@ -1,0 +1,159 @@
+"""Every read of the dashboard: cached, parameterised SQL from `dashboards/sql/*.sql` over short read-only connections.
+
+No connection is ever held between queries (an open reader would block the collector's single writer). When a
+collection holds the file, a query retries briefly, then falls back to the last good result of the same query;
+with none, it raises `Refreshing` and the page says so instead of crashing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+SQL_DIR = Path(__file__).with_name("sql")
+RETRY_SECONDS = 2.0
+_last_good: dict[tuple, pd.DataFrame] = {}
+_last_good_lock = threading.Lock()
+
+
+class Refreshing(Exception):
+    """The warehouse is being written right now and no earlier result of this query is at hand."""
+
+
+@functools.cache
+def sql(name: str) -> str:
+    """The text of `dashboards/sql/<name>.sql`."""
+    return (SQL_DIR / f"{name}.sql").read_text()
+
+
+def _busy(e: duckdb.Error) -> bool:
+    # a writer holds the file (IOException "Could not set lock"), or this process holds it read-write right now
+    text = str(e).lower()
+    return "lock" in text or "different configuration" in text
+
+
+def read(path: str, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run one named query read-only; retry briefly while the file is locked; missing tables give no rows."""
+    deadline = time.monotonic() + RETRY_SECONDS
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(path, read_only=True)
+        except (duckdb.IOException, duckdb.ConnectionException) as e:
+            if not _busy(e) or time.monotonic() >= deadline:
+                raise Refreshing(str(e)) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+            continue
+        try:
+            return con.execute(sql(name), params or {}).df()
+        except duckdb.CatalogException:  # a warehouse not transformed yet (or by an older version)
+            return pd.DataFrame()
+        finally:
+            con.close()
+
+
+@st.cache_data(ttl=86400, show_spinner=False, max_entries=512)
+def _cached(path: str, name: str, params: tuple, bucket: int) -> pd.DataFrame:
+    return read(path, name, dict(params))
+
+
+def query(path: str, name: str, ttl: int, **params: Any) -> pd.DataFrame:
+    """A cached query result (at most `ttl` seconds old); the last good one while the warehouse is locked."""
+    key = (path, name, tuple(sorted(params.items())))
+    try:
+        # the time bucket is part of the key, so the configured TTL applies without a decorator-time constant
+        df = _cached(path, name, key[2], int(time.time() // ttl))
+    except Refreshing:
+        with _last_good_lock:
+            if key in _last_good:
+                return _last_good[key]
+        raise
+    with _last_good_lock:
+        _last_good[key] = df
+    return df
+
+
+def clear() -> None:
+    """Forget cached results (after an edit, so the page shows it at once)."""
+    _cached.clear()
+
+
+class Reader:
+    """The named queries of the dashboard against one warehouse with one cache TTL."""
+
+    def __init__(self, path: str, ttl: int) -> None:
+        self.path, self.ttl = path, ttl
+
+    def _q(self, name: str, **params: Any) -> pd.DataFrame:
+        return query(self.path, name, self.ttl, **params)
+
+    def freshness(self) -> tuple[dt.date | None, dt.date | None]:
+        """(newest report date in the model, date of the newest collection run)."""
+        df = self._q("as_of")
+        if df.empty:
+            return None, None
+        return _date(df.at[0, "as_of"]), _date(df.at[0, "newest_run"])
+
+    def tenant_kpis(self, as_of: dt.date) -> pd.DataFrame:
+        """Tenant licensed/active users for 7 and 28 days on `as_of`."""
+        return self._q("tenant_kpis", as_of=as_of)
+
+    def weekly(self, dimension: str, group_name: str) -> pd.DataFrame:
+        """Weekly adoption per app of one group (dimension 'tenant', group 'Tenant' for the tenant)."""
+        return self._q("weekly", dimension=dimension, group_name=group_name)
+
+    def licences(self) -> pd.DataFrame:
+        """Purchased, assigned, licensed, active and never-used licences per report date."""
+        return self._q("licences")
+
+    def groups(self, as_of: dt.date, dimension: str, app: str, window_days: int) -> pd.DataFrame:
+        """Groups of a dimension with their rate now and one window earlier."""
+        return self._q("groups", as_of=as_of, dimension=dimension, app=app, window_days=window_days)
+
+    def group_weeks(self, dimension: str, app: str) -> pd.DataFrame:
+        """Group × week active rates of a dimension for one app."""
+        return self._q("group_weeks", dimension=dimension, app=app)
+
+    def heatmap_apps(self, dimension: str) -> pd.DataFrame:
+        """Group × app levels of a dimension (latest date and week)."""
+        return self._q("heatmap_apps", dimension=dimension)
+
+    def stagnation_weeks(self) -> list[dt.date]:
+        """Weeks with stagnation results, newest first."""
+        df = self._q("stagnation_weeks")
+        return [_date(v) for v in df["week_start"]] if not df.empty else []
+
+    def stagnation(self, week_start: dt.date) -> pd.DataFrame:
+        """The rule's result for every group in one week, flagged first."""
+        return self._q("stagnation", week_start=week_start)
+
+    def last_runs(self) -> pd.DataFrame:
+        """The last run of each report."""
+        return self._q("last_runs")
+
+    def data_status(self) -> pd.DataFrame:
+        """Concealment and group-view availability per report date, newest first."""
+        return self._q("data_status")
+
+    def history(self) -> pd.DataFrame:
+        """Report dates and weeks collected."""
+        return self._q("history")
+
+    def champions(self) -> pd.DataFrame:
+        """Champions and their groups."""
+        return self._q("champions")
+
+
+def _date(v: Any) -> dt.date | None:
+    if v is None or pd.isna(v):
+        return None
+    return pd.Timestamp(v).date()

@@ -1,0 +1,164 @@
+"""The real dashboard (`copilot-usage dashboard` in a subprocess) in headless Chromium: every page renders, the
+heatmap has data, hostile group names stay text, the CSV is formula-safe, and a collection that runs while the
+dashboard is being read completes and shows up once the cache expires. Screenshots go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import free_port
+from dashboard_fixtures import HOSTILE, dashboard_warehouse
+from simulated_warehouse import DAYS, END, FIRST, build_warehouse
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+BIN = Path(sys.executable).parent / "copilot-usage"
+USERS = 600
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make test installs it)")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    """600 users, every day but the last collected (the collection test adds it), hostile department names."""
+    built, sim, _ = build_warehouse(tmp_path_factory.mktemp("e2e_build"), range(FIRST, DAYS - 1), users=USERS)
+    cfg = dashboard_warehouse(built, tmp_path_factory.mktemp("e2e"), hostile=True)
+    return cfg, urllib.parse.urlsplit(sim.base_url).port
+
+
+@pytest.fixture(scope="module")
+def server(warehouse):
+    cfg, _ = warehouse
+    port = free_port()
+    log = open(Path(cfg.source).with_name("dashboard.log"), "w")  # noqa: SIM115
+    proc = subprocess.Popen([str(BIN), "dashboard", "--config", cfg.source, "--port", str(port)],
+                            cwd=Path(cfg.source).parent, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            pass
+        assert proc.poll() is None and time.monotonic() < deadline, Path(log.name).read_text()
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = ctx.new_page()
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    yield pg
+    ctx.close()
+
+
+def open_page(page, url: str, heading: str, shot: str) -> None:
+    page.goto(url, wait_until="networkidle")
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
+    page.wait_for_timeout(500)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"dashboard-{shot}.png"), full_page=True)
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+def test_every_page_renders_and_the_heatmap_has_data(server, page):
+    for path, heading, shot in [("/", "Overview", "overview"), ("/groups", "Groups", "groups"),
+                                ("/heatmap?dimension=department", "Acceptance heatmap", "heatmap"),
+                                ("/stagnation", "Stagnation and follow-up", "stagnation"),
+                                ("/data", "Data freshness and quality", "data")]:
+        open_page(page, server + path, heading, shot)
+        assert page.get_by_text("Sign-in is off").count() == 1, path  # the demo banner, on every page
+    open_page(page, server + "/heatmap?dimension=job_function", "Acceptance heatmap", "heatmap-job-function")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.wait_for(state="visible")
+    box = chart.bounding_box()
+    assert box and box["height"] > 300  # one 22 px row per group: dozens of job functions
+    assert page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').count() >= 1
+    assert page.dialogs == []
+
+
+def test_hostile_group_names_stay_text(server, page):
+    query = urllib.parse.urlencode([("dimension", "department")] + [("group", g) for g in HOSTILE.values()])
+    open_page(page, f"{server}/heatmap?{query}", "Acceptance heatmap", "heatmap-hostile")
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(state="visible")
+    for name in HOSTILE.values():
+        assert page.get_by_text(name, exact=True).count() >= 1, name  # the multiselect tag shows it literally
+    open_page(page, f"{server}/stagnation", "Stagnation and follow-up", "stagnation-hostile")
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert page.evaluate("[...document.scripts].filter(s => s.text.includes('alert(1)')).length") == 0
+    assert page.dialogs == []
+
+
+def test_csv_download_is_formula_safe(server, page):
+    open_page(page, f"{server}/groups?dimension=department&window=28", "Groups", "groups-csv")
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Download CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text())))
+    names = {r["group_name"] for r in rows}
+    assert "'" + HOSTILE["Finance"] in names and HOSTILE["Legal"] in names
+    assert not any(v.startswith(("=", "+", "@")) for r in rows for v in r.values() if v)
+
+
+def test_a_collection_while_the_dashboard_is_read_completes_and_shows_after_the_cache(warehouse, server, page):
+    from connector.simulator.server import Simulator
+    from connector.simulator.tenant import Tenant
+
+    cfg, sim_port = warehouse
+    open_page(page, f"{server}/data", "Data freshness and quality", "data-before")
+    before = (END - dt.timedelta(days=1)).strftime("%d %b %Y")
+    assert page.get_by_text(before).count() >= 1
+    tenant = Tenant.generate(users=USERS, days=DAYS, seed=5, end=END)
+    with Simulator(tenant, port=sim_port, download_port=sim_port + 1) as sim:
+        sim.state.day = DAYS - 1
+        env = {**os.environ, "COPILOT_USAGE_GRAPH_TOKEN": sim.state.token}
+        run = subprocess.Popen([str(BIN), "-q", "run", "--config", cfg.source], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        reads = 0
+        while run.poll() is None:  # keep reading every page while the collection loads and transforms
+            for path in ("/", "/heatmap", "/data"):
+                page.goto(server + path, wait_until="networkidle")
+                assert page.locator('[data-testid="stException"]').count() == 0
+                reads += 1
+        out = run.stdout.read()
+    assert run.returncode == 0, out
+    assert reads >= 1
+    after = END.strftime("%d %b %Y")
+    deadline = time.monotonic() + 60
+    while True:
+        page.goto(f"{server}/data", wait_until="networkidle")
+        page.get_by_role("heading", name="Data freshness and quality").wait_for()
+        page.wait_for_timeout(300)
+        if page.get_by_text(after).count() >= 1:
+            break
+        assert time.monotonic() < deadline, "the new report date never showed"
+        time.sleep(1)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-data-after-collection.png"), full_page=True)
