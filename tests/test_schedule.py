@@ -204,7 +204,9 @@ def test_weekly_alerts_are_scheduled_caught_up_after_the_run_and_send_through_th
                                                                                                   tzinfo=AMS)
     order = []
     service = Service(cfg, scheduler=BackgroundScheduler(), run=lambda cfg, **kw: order.append("run") or JobOk())
-    service.build(now=datetime(2026, 11, 26, 9, 0, tzinfo=AMS))
+    # the warehouse's runs carry the wall-clock time it was built at: the service starts two days later
+    last = datetime.fromtimestamp(query(cfg, "select epoch(max(started_at)) from _runs")[0][0], AMS)
+    service.build(now=last + timedelta(days=2))
     service.scheduler.start(paused=True)
     try:
         jobs = {j.id: j for j in service.scheduler.get_jobs()}
