@@ -18,10 +18,16 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from warehouse.lock import writer_waiting
+
 SQL_DIR = Path(__file__).with_name("sql")
 RETRY_SECONDS = 2.0
 _last_good: dict[tuple, pd.DataFrame] = {}
 _last_good_lock = threading.Lock()
+
+
+class WriterWaiting(Exception):
+    """A writer announced it wants the file (warehouse.lock.write_intent)."""
 
 
 class Refreshing(Exception):
@@ -46,8 +52,10 @@ def read(path: str, name: str, params: dict[str, Any] | None = None) -> pd.DataF
     delay = 0.05
     while True:
         try:
+            if writer_waiting(path):  # a collection is about to write: let it in first (no reader starves it)
+                raise WriterWaiting("a collection is taking the warehouse's write lock")
             con = duckdb.connect(path, read_only=True)
-        except (duckdb.IOException, duckdb.ConnectionException) as e:
+        except (WriterWaiting, duckdb.IOException, duckdb.ConnectionException) as e:
             if not _busy(e) or time.monotonic() >= deadline:
                 raise Refreshing(str(e)) from None
             time.sleep(delay)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from .lock import write_intent, writer_waiting
+
 SQL_DIR = Path(str(resources.files("warehouse") / "sql"))
 
 
@@ -17,23 +19,36 @@ class WarehouseBusy(Exception):
 
 
 def connect(path: str, *, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse, retrying while another process holds the lock, up to `wait_seconds`."""
-    if not read_only and not path.startswith("md:") and path != ":memory:":
+    """Open the warehouse, retrying while another process holds the lock, up to `wait_seconds`.
+
+    A writer announces itself while it waits (`lock.write_intent`), and readers wait while a writer does, so
+    a stream of short read-only connections (dashboards) cannot starve a collection.
+    """
+    if path.startswith("md:") or path == ":memory:":
+        return duckdb.connect(path, read_only=read_only)
+    if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with write_intent(path, wait_seconds=wait_seconds):
+            return _connect(path, read_only, wait_seconds)
+    return _connect(path, read_only, wait_seconds)
+
+
+def _connect(path: str, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_seconds
-    delay = 0.1
+    delay = 0.05
     while True:
-        try:
-            return duckdb.connect(path, read_only=read_only)
-        except duckdb.IOException as e:
-            if "lock" not in str(e).lower() or time.monotonic() >= deadline:
-                if "lock" in str(e).lower():
-                    raise WarehouseBusy(
-                        f"the warehouse {path} is in use by another process (a collection or a dashboard "
-                        f"query) and stayed locked for {wait_seconds:.0f} s; try again later") from None
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 2.0)
+        if not (read_only and writer_waiting(path)):  # a waiting writer goes first
+            try:
+                return duckdb.connect(path, read_only=read_only)
+            except duckdb.IOException as e:
+                if "lock" not in str(e).lower():
+                    raise
+        if time.monotonic() >= deadline:
+            raise WarehouseBusy(
+                f"the warehouse {path} is in use by another process (a collection or a dashboard "
+                f"query) and stayed locked for {wait_seconds:.0f} s; try again later") from None
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:

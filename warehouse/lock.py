@@ -62,3 +62,42 @@ def writer_lock(warehouse: str, *, wait_seconds: float, job: str) -> Iterator[No
     finally:
         path.with_suffix(".owner").unlink(missing_ok=True)
         lock.release()
+
+
+def intent_path(warehouse: str) -> Path:
+    """The write-intent lock: held by a writer while it waits for DuckDB's file lock."""
+    return lock_path(warehouse).with_suffix(".intent")
+
+
+@contextmanager
+def write_intent(warehouse: str, *, wait_seconds: float) -> Iterator[None]:
+    """Announce that a writer wants the DuckDB file, so readers stop opening it until the writer is in.
+
+    DuckDB gives a read-write connection only when no reader holds the file; readers that open short
+    connections back to back (several dashboard processes) could otherwise starve the collector forever.
+    """
+    path = intent_path(warehouse)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path), is_singleton=False, thread_local=False)
+    try:
+        lock.acquire(timeout=wait_seconds)
+    except Timeout:
+        raise WriterBusy(f"another writer has been waiting for {warehouse} for {wait_seconds:.0f} s") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def writer_waiting(warehouse: str) -> bool:
+    """True while a writer waits for (or is about to take) the DuckDB file: readers should not open it now."""
+    path = intent_path(warehouse)
+    if not path.exists():
+        return False
+    lock = FileLock(str(path), is_singleton=False, thread_local=False)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return True
+    lock.release()
+    return False
