@@ -13,6 +13,12 @@ SUPPRESSED = "suppressed"
 NO_DATA = "no data"
 HEAT_SCHEME = "yelloworangered"  # cold (pale) to hot (red)
 PCT = ".0%"
+WEEK_TOOLTIP = {"title": "week starting", "format": "%a %d %b %Y", "formatType": "utc"}
+
+
+def week_x(data: pd.DataFrame) -> alt.X:
+    """The time axis of a weekly series, labelled as dates ("09 Nov"); tooltips name the week's Monday."""
+    return alt.X("week_start:T", title="week starting", axis=alt.Axis(format="%d %b", labelAngle=0))
 
 
 def _rate_label(rate: object, suppressed: object) -> str:
@@ -82,10 +88,10 @@ def trend_by_app(weekly: pd.DataFrame) -> alt.Chart:
     data = weekly[~weekly["suppressed"].fillna(False).astype(bool)][["week_start", "app", "active_rate",
                                                                       "active_users", "licensed_users"]]
     return alt.Chart(values(data)).mark_line(point=True).encode(
-        x=alt.X("week_start:T", title="week"),
+        x=week_x(data),
         y=alt.Y("active_rate:Q", title="weekly active rate", axis=alt.Axis(format=PCT), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("app:N", title="app"),
-        tooltip=["app:N", alt.Tooltip("week_start:T", title="week"), alt.Tooltip("active_rate:Q", format=PCT),
+        tooltip=["app:N", alt.Tooltip("week_start:T", **WEEK_TOOLTIP), alt.Tooltip("active_rate:Q", format=PCT),
                  "active_users:Q", "licensed_users:Q"],
     )
 
@@ -95,10 +101,10 @@ def group_trend(group_weeks: pd.DataFrame) -> alt.Chart:
     data = group_weeks[~group_weeks["suppressed"].fillna(False).astype(bool)][
         ["week_start", "group_name", "active_rate", "active_users", "licensed_users"]]
     return alt.Chart(values(data)).mark_line(point=True).encode(
-        x=alt.X("week_start:T", title="week"),
+        x=week_x(data),
         y=alt.Y("active_rate:Q", title="weekly active rate", axis=alt.Axis(format=PCT), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("group_name:N", title="group"),
-        tooltip=[alt.Tooltip("group_name:N", title="group"), alt.Tooltip("week_start:T", title="week"),
+        tooltip=[alt.Tooltip("group_name:N", title="group"), alt.Tooltip("week_start:T", **WEEK_TOOLTIP),
                  alt.Tooltip("active_rate:Q", format=PCT), "active_users:Q", "licensed_users:Q"],
     )
 
@@ -122,9 +128,9 @@ def weekly_metric(weekly: pd.DataFrame, column: str, title: str, fmt: str = ".1f
     """One weekly metric of the `any` app (active days per user, prompts per user, breadth, habit rate)."""
     data = weekly[(weekly["app"] == "any") & ~weekly["suppressed"].fillna(False).astype(bool)][["week_start", column]]
     return alt.Chart(values(data)).mark_line(point=True).encode(
-        x=alt.X("week_start:T", title="week"),
+        x=week_x(data),
         y=alt.Y(f"{column}:Q", title=title, axis=alt.Axis(format=fmt)),
-        tooltip=[alt.Tooltip("week_start:T", title="week"), alt.Tooltip(f"{column}:Q", title=title, format=fmt)],
+        tooltip=[alt.Tooltip("week_start:T", **WEEK_TOOLTIP), alt.Tooltip(f"{column}:Q", title=title, format=fmt)],
     ).properties(height=160)
 
 
@@ -133,9 +139,9 @@ def group_weekly_rate(weekly: pd.DataFrame, target: float | None = None) -> alt.
     data = weekly[["week_start", "active_rate", "flagged"]].copy()
     data["flagged"] = data["flagged"].fillna(False).astype(bool)
     line = alt.Chart(values(data)).mark_line(point=True).encode(
-        x=alt.X("week_start:T", title="week"),
+        x=week_x(data),
         y=alt.Y("active_rate:Q", title="weekly active rate", axis=alt.Axis(format=PCT), scale=alt.Scale(domain=[0, 1])),
-        tooltip=[alt.Tooltip("week_start:T", title="week"), alt.Tooltip("active_rate:Q", format=PCT), "flagged:N"],
+        tooltip=[alt.Tooltip("week_start:T", **WEEK_TOOLTIP), alt.Tooltip("active_rate:Q", format=PCT), "flagged:N"],
     )
     marks = line.mark_point(size=80, filled=True).encode(
         color=alt.Color("flagged:N", scale=alt.Scale(domain=[False, True], range=["#4c78a8", "#d62728"])))
