@@ -49,6 +49,17 @@ def query(cfg: Config, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
+def marts(path: str | Path) -> dict[str, list[tuple]]:
+    """Every mart's rows, sorted: what "the same marts" means in the convergence tests."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("select table_name from information_schema.tables "
+                                            "where table_name like 'mart\\_%' escape '\\' order by 1").fetchall()]
+        return {t: con.execute(f"select * from {t} order by all").fetchall() for t in tables}
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="session")
 def model_warehouse(tmp_path_factory: pytest.TempPathFactory):
     """Five weeks of daily collections of a 2,500-user tenant, transformed: (cfg, simulator, truth tenant)."""

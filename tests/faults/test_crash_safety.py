@@ -10,8 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
-from conftest import write_config
+from conftest import marts, write_config
 
 EXE = Path(sys.executable).parent / "copilot-usage"
 # debug log lines the collector writes just before each step; the kill lands at or just after that step
@@ -23,15 +22,6 @@ KILL_POINTS = [
     "building marts/mart_stagnation",
 ]
 
-
-def marts(path: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        tables = [r[0] for r in con.execute("select table_name from information_schema.tables "
-                                            "where table_name like 'mart\\_%' escape '\\' order by 1").fetchall()]
-        return {t: con.execute(f"select * from {t} order by all").fetchall() for t in tables}
-    finally:
-        con.close()
 
 
 def run(cfg: Path, env: dict[str, str]) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import marts
 
 from connector.jobs import run_job
 from connector.simulator.server import Fault, Simulator
@@ -28,15 +29,6 @@ def config(d: Path, base_url: str) -> Config:
                  f'[warehouse]\npath = "{(d / "wh.duckdb").as_posix()}"\nlock_timeout_seconds = 5\n')
     return load_config(p)
 
-
-def marts(path: str) -> dict[str, list[tuple]]:
-    con = duckdb.connect(path, read_only=True)
-    try:
-        tables = [r[0] for r in con.execute("select table_name from information_schema.tables "
-                                            "where table_name like 'mart\\_%' escape '\\' order by 1").fetchall()]
-        return {t: con.execute(f"select * from {t} order by all").fetchall() for t in tables}
-    finally:
-        con.close()
 
 
 def body(sim: Simulator, period: int) -> str:
