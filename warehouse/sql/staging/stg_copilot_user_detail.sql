@@ -1,8 +1,20 @@
 -- Copilot user detail, typed; one row per (report refresh date, period, user), latest load wins
 -- (Microsoft restates the last 3 days, and the same day may be collected twice).
 create or replace view stg_copilot_user_detail as
-with source as (
-    select * from raw_copilot_usage_user_detail
+with latest as (
+    -- the winning load per key, decided on the narrow key columns only (a window over whole rows costs
+    -- several times more); rowid identifies the row in the same scan of the raw table
+    select rid from (
+        select rowid as rid, _report_refresh_date, _loaded_at,
+               coalesce(parse_int(report_period), parse_int(replace(_period, 'D', ''))) as period_days,
+               lower(trim(user_principal_name)) as upn_key
+        from raw_copilot_usage_user_detail
+        where user_principal_name is not null and trim(user_principal_name) <> ''
+    )
+    qualify row_number() over (partition by _report_refresh_date, period_days, upn_key order by _loaded_at desc) = 1
+),
+source as (
+    select * from raw_copilot_usage_user_detail where rowid in (select rid from latest)
 ),
 typed as (
     select
@@ -33,4 +45,3 @@ typed as (
     where user_principal_name is not null and trim(user_principal_name) <> ''
 )
 select * from typed
-qualify row_number() over (partition by as_of, period_days, upn_key order by loaded_at desc) = 1
