@@ -89,18 +89,49 @@ def floor(base_url: str, requests: list[str], token: str, concurrency: int) -> f
         return round(time.perf_counter() - t0, 3)
 
 
+# Values for the dashboard's `$name` parameters: a representative choice read from the warehouse itself (the
+# largest dimension and group, the latest date and week), so the dashboard's own SQL files can be timed as is.
+PARAMS = {
+    "dimension": "select 'manager'",
+    "group_name": "select group_name from mart_adoption_weekly where dimension = 'manager' "
+                  "group by 1 order by max(licensed_users) desc limit 1",
+    "as_of": "select max(as_of) from mart_usage_by_group",
+    "week_start": "select max(week_start) from mart_stagnation",
+    "app": "select 'any'",
+    "window_days": "select 28",
+}
+PARAM = re.compile(r"\$([a-z_]+)")
+
+
+def _params(con: duckdb.DuckDBPyConnection, sql: str) -> dict:
+    names = set(PARAM.findall(re.sub(r"--[^\n]*", "", sql)))
+    missing = names - PARAMS.keys()
+    if missing:
+        raise KeyError(f"no benchmark value for ${', $'.join(sorted(missing))} (add it to measure.PARAMS)")
+    return {n: con.execute(PARAMS[n]).fetchone()[0] for n in names}
+
+
 def query_latencies(db_path: str, queries: dict[str, str], repeat: int) -> dict[str, dict]:
     """p50/p95 (ms) of each query, each execution on a fresh read-only connection as the dashboard opens them."""
     out: dict[str, dict] = {}
     for name, sql in queries.items():
         times: list[float] = []
         rows, error = 0, None
+        try:
+            con = duckdb.connect(db_path, read_only=True)
+            try:
+                params = _params(con, sql)
+            finally:
+                con.close()
+        except (KeyError, duckdb.Error) as e:
+            out[name] = {"error": str(e).splitlines()[0]}
+            continue
         for _ in range(repeat):
             t0 = time.perf_counter()
             try:
                 con = duckdb.connect(db_path, read_only=True)
                 try:
-                    rows = len(con.execute(sql).fetchall())
+                    rows = len(con.execute(sql, params).fetchall())
                 finally:
                     con.close()
             except duckdb.Error as e:
@@ -112,5 +143,6 @@ def query_latencies(db_path: str, queries: dict[str, str], repeat: int) -> dict[
             continue
         times.sort()
         out[name] = {"p50_ms": round(statistics.median(times), 2),
-                     "p95_ms": round(times[max(0, int(round(0.95 * len(times))) - 1)], 2), "rows": rows}
+                     "p95_ms": round(times[max(0, int(round(0.95 * len(times))) - 1)], 2), "rows": rows,
+                     "params": {k: str(v) for k, v in params.items()}}
     return out

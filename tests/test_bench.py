@@ -9,6 +9,7 @@ import duckdb
 
 from benchmarks import report
 from benchmarks.harness import Options, run_size
+from benchmarks.measure import query_latencies
 from connector.collect import collect
 from connector.simulator.backfill import backfill
 from connector.simulator.server import Simulator
@@ -21,7 +22,7 @@ MARTS = ["mart_usage_by_group", "mart_adoption_weekly", "mart_acceptance_heatmap
 
 
 def test_harness_measures_a_small_tenant_end_to_end(tmp_path: Path):
-    r = run_size(300, Options(days=14, repeat=3, workdir=tmp_path / "work"), progress=lambda m: None)
+    r = run_size(300, Options(days=14, repeat=3, workdir=tmp_path / "work", keep=True), progress=lambda m: None)
     assert [r[k]["exit_code"] for k in ("run_fresh", "transform", "run_daily")] == [0, 0, 0]
     for kind in ("fresh", "daily"):
         g = r[f"graph_requests_{kind}"]
@@ -32,6 +33,12 @@ def test_harness_measures_a_small_tenant_end_to_end(tmp_path: Path):
     assert r["transform"]["slowest"] and all(s >= 0 for _, s in r["transform"]["slowest"])
     assert r["backfill_rows"] > 0 and r["mart_rows"]["mart_usage_by_group"] > 0
     assert r["queries"] and all(q["p95_ms"] >= q["p50_ms"] > 0 for q in r["queries"].values())
+    # the dashboard's SQL files take `$name` parameters: the harness fills them from the warehouse itself
+    wh = str(tmp_path / "work" / "300" / "history" / "wh.duckdb")
+    timed = query_latencies(wh, {"by_date": "select * from mart_usage_by_group where as_of = $as_of",
+                                 "unknown": "select $nope"}, repeat=2)
+    assert timed["by_date"]["rows"] > 0 and timed["by_date"]["params"]["as_of"] == "2026-11-20"
+    assert "$nope" in timed["unknown"]["error"]
     out = report.write({"300": r}, tmp_path / "results.json")
     doc = json.loads(out.read_text())
     assert doc["machine"]["cores"] >= 1 and doc["sizes"]["300"]["users"] == 300
