@@ -82,7 +82,8 @@ def land_all(cfg: Config, run_id: str, outcomes: list[Outcome],
     """Land every successful outcome, each in its own transaction (on `con`, or a write connection opened here)."""
     own = con is None
     if con is None:
-        con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+        con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds,
+                         memory_limit=cfg.warehouse.memory_limit)
     concealed = None
     try:
         if own:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from benchmarks import report
 from benchmarks.harness import Options, run_size
@@ -14,7 +15,8 @@ from connector.collect import collect
 from connector.simulator.backfill import backfill
 from connector.simulator.server import Simulator
 from connector.simulator.tenant import Tenant
-from warehouse.config import Secrets, load_config
+from warehouse import db
+from warehouse.config import ConfigError, Secrets, load_config
 from warehouse.transform import transform
 
 MARTS = ["mart_usage_by_group", "mart_adoption_weekly", "mart_acceptance_heatmap", "mart_stagnation",
@@ -74,3 +76,15 @@ def test_backfill_gives_the_marts_of_daily_collections_over_http(tmp_path: Path)
     http, filled = _marts(cfgs["http"].warehouse.path), _marts(cfgs["backfill"].warehouse.path)
     assert all(http[m] for m in MARTS)
     assert http == filled
+
+
+def test_memory_limit_is_validated_and_applied(tmp_path: Path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[warehouse]\nmemory_limit = "lots"\n')
+    with pytest.raises(ConfigError, match="memory_limit"):
+        load_config(bad)
+    con = db.connect(str(tmp_path / "wh.duckdb"), memory_limit="512MB")
+    try:
+        assert con.execute("select current_setting('memory_limit')").fetchone()[0] in ("512.0 MiB", "488.2 MiB")
+    finally:
+        con.close()

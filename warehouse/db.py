@@ -16,8 +16,13 @@ class WarehouseBusy(Exception):
     """Another process holds the DuckDB file; raised after waiting the configured time."""
 
 
-def connect(path: str, *, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
+def connect(path: str, *, read_only: bool = False, wait_seconds: float = 60.0,
+            memory_limit: str = "") -> duckdb.DuckDBPyConnection:
     """Open the warehouse, retrying while another process holds the lock, up to `wait_seconds`."""
+    if memory_limit:
+        con = connect(path, read_only=read_only, wait_seconds=wait_seconds)
+        con.execute(f"set memory_limit = '{memory_limit}'")  # validated by [warehouse] memory_limit's pattern
+        return con
     if not read_only and not path.startswith("md:") and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds
