@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="results JSON (default benchmarks/results/<date>-<host>.json)")
     p.add_argument("--keep", action="store_true", help="keep the warehouses and logs in --workdir")
     a = p.parse_args(argv)
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 220)
     logging.basicConfig(level=logging.WARNING)
     opts = Options(days=a.days, repeat=a.repeat, queries_dir=a.queries_dir, workdir=a.workdir, keep=a.keep)
     qdir, queries = dashboard_queries(a.queries_dir)
