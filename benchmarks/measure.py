@@ -36,18 +36,29 @@ class Child:
         return asdict(self)
 
 
+# Linux keeps a process's peak RSS across fork + exec, so a child forked straight from this (large) process
+# would report at least our own RSS. A small launcher forks the command instead and reports its peak (wait4).
+LAUNCHER = """import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+open(sys.argv[1], "w").write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_cli(args: list[str], config: Path, token: str, log_dir: Path) -> Child:
-    """Run `copilot-usage -v <args> --config <config>`; wall time and the child's own peak RSS (wait4)."""
+    """Run `copilot-usage -v <args> --config <config>`; wall time and the command's own peak RSS."""
     env = {**os.environ, "COPILOT_USAGE_GRAPH_TOKEN": token, "NO_COLOR": "1", "COLUMNS": "200"}
     name = "-".join(args)
-    out, err = log_dir / f"{name}.out", log_dir / f"{name}.log"
+    out, err, rss = log_dir / f"{name}.out", log_dir / f"{name}.log", log_dir / f"{name}.maxrss"
     with out.open("wb") as o, err.open("wb") as e:
         t0 = time.perf_counter()
-        p = subprocess.Popen([CLI, "-v", *args, "--config", str(config)], stdout=o, stderr=e, env=env)
-        _, status, usage = os.wait4(p.pid, 0)
+        code = subprocess.call([sys.executable, "-c", LAUNCHER, str(rss), CLI, "-v", *args, "--config", str(config)],
+                               stdout=o, stderr=e, env=env)
         wall = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return Child(" ".join(args), round(wall, 3), round(usage.ru_maxrss / 1024, 1), p.returncode,
+    return Child(" ".join(args), round(wall, 3), round(int(rss.read_text()) / 1024, 1), code,
                  _slowest(err.read_text(errors="replace")))
 
 
