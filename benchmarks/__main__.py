@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import time
@@ -26,7 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=None,
                    help="results JSON (default benchmarks/results/<date>-<host>.json)")
     p.add_argument("--keep", action="store_true", help="keep the warehouses and logs in --workdir")
+    p.add_argument("--markdown", type=Path, default=None, help="print a results file as the README table; run nothing")
     a = p.parse_args(argv)
+    if a.markdown:
+        print(report.markdown(json.loads(a.markdown.read_text())))
+        return 0
     console = Console(width=None if sys.stdout.isatty() else 220)
     logging.basicConfig(level=logging.WARNING)
     opts = Options(days=a.days, repeat=a.repeat, queries_dir=a.queries_dir, workdir=a.workdir, keep=a.keep)

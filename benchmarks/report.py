@@ -117,3 +117,31 @@ def show(doc_sizes: dict[str, dict], console: Console | None = None) -> None:
             continue
         mark = "[green]met[/]" if tg["met"] else "[red]missed[/]"
         console.print(f"  {tg['measure']} at {tg['size']}: {tg['value']} {tg['unit']} (target ≤ {tg['target']}) {mark}")
+
+
+def markdown(doc: dict) -> str:
+    """The README's Performance table and targets from a results file."""
+    m = doc["machine"]
+    lines = [f"Measured {doc['date']} at commit `{doc['commit']}` on {m['cpu']}, {m['cores']} cores, "
+             f"{m['ram_gib']} GiB RAM ({m['os']}, Python {m['python']}).", "",
+             "| users | history days | fresh run s | fresh RSS MiB | floor s | run / floor | back-fill s | "
+             "daily run s | daily RSS MiB | transform s | transform RSS MiB | query p95 max ms | "
+             "Graph requests fresh / daily (plan) | warehouse MiB |",
+             "| " + " | ".join(["---:"] * 14) + " |"]
+    for label, r in doc["sizes"].items():
+        gf, gd = r["graph_requests_fresh"], r["graph_requests_daily"]
+        fresh, daily, tr = r["run_fresh"], r["run_daily"], r["transform"]
+        cells = [label, r["history_days"], f"{fresh['wall_s']:.1f}", f"{fresh['peak_rss_mb']:.0f}",
+                 f"{r['floor_s']:.1f}", f"{r['run_over_floor']:.2f}", f"{r['backfill_s']:.0f}",
+                 f"{daily['wall_s']:.1f}",
+                 f"{daily['peak_rss_mb']:.0f}", f"{tr['wall_s']:.1f}", f"{tr['peak_rss_mb']:.0f}",
+                 f"{_p95_max(r) or float('nan'):.0f}",
+                 f"{gf['total']} / {gd['total']} ({gf['expected']} / {gd['expected']})", f"{r['warehouse_mb']:.0f}"]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    lines += ["", "| target | size | measured | target | |", "| --- | --- | ---: | ---: | --- |"]
+    for t in doc["targets"]:
+        verdict = "not measured" if t["value"] is None else ("met" if t["met"] else "**missed**")
+        value = "–" if t["value"] is None else f"{t['value']} {t['unit']}".strip()
+        lines.append(f"| {t['measure']} | {t['size']} | {value} | ≤ {t['target']} {t['unit']} | {verdict} |".replace(
+            "  |", " |"))
+    return "\n".join(lines)
