@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=None,
                    help="results JSON (default benchmarks/results/<date>-<host>.json)")
     p.add_argument("--keep", action="store_true", help="keep the warehouses and logs in --workdir")
+    p.add_argument("--memory-limit", default="", help="[warehouse] memory_limit of the measured commands, e.g. 1GB")
     p.add_argument("--markdown", type=Path, default=None, help="print a results file as the README table; run nothing")
     a = p.parse_args(argv)
     if a.markdown:
@@ -34,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     console = Console(width=None if sys.stdout.isatty() else 220)
     logging.basicConfig(level=logging.WARNING)
-    opts = Options(days=a.days, repeat=a.repeat, queries_dir=a.queries_dir, workdir=a.workdir, keep=a.keep)
+    opts = Options(days=a.days, repeat=a.repeat, queries_dir=a.queries_dir, workdir=a.workdir, keep=a.keep,
+                   memory_limit=a.memory_limit)
     qdir, queries = dashboard_queries(a.queries_dir)
     console.print(f"dashboard queries from {qdir}: {', '.join(queries)}")
     sizes: dict[str, dict] = {}

@@ -41,6 +41,7 @@ class Options:
     queries_dir: Path | None = None
     workdir: Path = Path("/tmp/copilot-usage-bench")
     keep: bool = False
+    memory_limit: str = ""  # [warehouse] memory_limit of the measured commands ("" = the default)
 
 
 def parse_size(s: str) -> int:
@@ -61,10 +62,11 @@ def dashboard_queries(directory: Path | None = None) -> tuple[Path, dict[str, st
     return d, {f.stem: f.read_text() for f in sorted(d.glob("*.sql"))}
 
 
-def _config(d: Path, base_url: str) -> Config:
+def _config(d: Path, base_url: str, memory_limit: str = "") -> Config:
     d.mkdir(parents=True, exist_ok=True)
     (d / "config.toml").write_text(f'[graph]\nbase_url = "{base_url}"\n[auth]\nmethod = "token"\n'
-                                   f'[warehouse]\npath = "{(d / "wh.duckdb").as_posix()}"\n')
+                                   f'[warehouse]\npath = "{(d / "wh.duckdb").as_posix()}"\n'
+                                   f'memory_limit = "{memory_limit}"\n')
     return load_config(d / "config.toml")
 
 
@@ -80,7 +82,7 @@ def run_size(users: int, opts: Options, progress: Callable[[str], None] = print)
     work = opts.workdir / size_label(users)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    res: dict = {"users": users, "history_days": opts.days}
+    res: dict = {"users": users, "history_days": opts.days, "memory_limit": opts.memory_limit}
     live_day = opts.days  # days 0..days-1 are history, the live run collects the day after
 
     t0 = time.perf_counter()
@@ -96,7 +98,7 @@ def run_size(users: int, opts: Options, progress: Callable[[str], None] = print)
         token = sim.state.token
         sim.render(("copilot", "copilot_trend", live_day, 7, "v2", False))  # one-time imports (pandas via pyarrow)
         # 1. the first run into an empty warehouse (full users sync), and its floor
-        fresh = _config(work / "fresh", sim.base_url)
+        fresh = _config(work / "fresh", sim.base_url, opts.memory_limit)
         mark = len(sim.state.requests)
         res["run_fresh"] = measure.run_cli(["run"], Path(fresh.source), token, work / "fresh").as_dict()
         res["graph_requests_fresh"] = _requests(sim, mark)
@@ -109,7 +111,7 @@ def run_size(users: int, opts: Options, progress: Callable[[str], None] = print)
         progress(f"{size_label(users)}: fresh run {res['run_fresh']['wall_s']} s, floor {res['floor_s']} s")
 
         # 2. 180 days of history, back-filled through the collector's landing code
-        hist = _config(work / "history", sim.base_url)
+        hist = _config(work / "history", sim.base_url, opts.memory_limit)
         t0 = time.perf_counter()
         res["backfill_rows"] = backfill(hist, tenant, range(opts.days), sim.base_url,
                                         lambda d, s: d % 30 == 29 and progress(f"  back-filled day {d + 1}"))
