@@ -7,7 +7,7 @@ UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint setup clean
+.PHONY: demo test lint setup clean bench
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@test -x $(UV) || ($(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)")
@@ -29,6 +29,11 @@ $(CHROMIUM):
 test: $(VENV)/.synced $(CHROMIUM)
 	$(VENV)/bin/pytest -q
 	$(VENV)/bin/ruff check .
+
+# Performance benchmark (not part of `make test`): make bench SIZES=1k,10k (default all four; 300k takes long)
+SIZES ?= 1k,10k,100k,300k
+bench: $(VENV)/.synced
+	$(VENV)/bin/python -m benchmarks --sizes $(SIZES)
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .

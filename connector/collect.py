@@ -77,12 +77,17 @@ def _land(con: duckdb.DuckDBPyConnection, run_id: str, loaded_at: datetime, o: O
     return concealed
 
 
-def land_all(cfg: Config, run_id: str, outcomes: list[Outcome]) -> bool | None:
-    """Open the warehouse for writing and land every successful outcome, each in its own transaction."""
-    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+def land_all(cfg: Config, run_id: str, outcomes: list[Outcome],
+             con: duckdb.DuckDBPyConnection | None = None) -> bool | None:
+    """Land every successful outcome, each in its own transaction (on `con`, or a write connection opened here)."""
+    own = con is None
+    if con is None:
+        con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds,
+                         memory_limit=cfg.warehouse.memory_limit)
     concealed = None
     try:
-        db.migrate(con)
+        if own:
+            db.migrate(con)
         loaded_at = datetime.now(UTC)
         for o in outcomes:
             log.debug("landing %s %s", o.report, o.period)
@@ -100,7 +105,8 @@ def land_all(cfg: Config, run_id: str, outcomes: list[Outcome]) -> bool | None:
                 o.status, o.message, o.rows = "error", str(e), 0
                 _record(con, run_id, o)
     finally:
-        con.close()
+        if own:
+            con.close()
     return concealed
 
 

@@ -72,9 +72,14 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + pysecrets.token_hex(3)
 
 
-async def _get(g: GraphSession, o: Outcome, url: str, accept: str = "application/json") -> Response:
+# Graph pages users/delta at 100-200 objects unless asked for more; 999 is the most it gives (graph-api.md §4)
+USERS_PAGE = {"Prefer": "odata.maxpagesize=999"}
+
+
+async def _get(g: GraphSession, o: Outcome, url: str, accept: str = "application/json",
+               headers: dict[str, str] | None = None) -> Response:
     o.requests += 1
-    return await g.get(url, accept=accept)
+    return await g.get(url, accept=accept, headers=headers)
 
 
 async def _fetch_report(g: GraphSession, f: Fetch, tmp: Path, stop: asyncio.Event) -> Outcome:
@@ -117,7 +122,7 @@ async def _fetch_users(g: GraphSession, delta_link: str | None, tmp: Path) -> Ou
     try:
         with path.open("w", encoding="utf-8") as out:
             while True:
-                resp = await _get(g, o, url)
+                resp = await _get(g, o, url, headers=USERS_PAGE)
                 if resp.status == 410 and o.version == "delta":
                     log.warning("users: the saved delta link expired (410); starting a full sync")
                     o.version, url = "full", f"{g.base}/v1.0/users/delta?$select={USER_SELECT}"

@@ -52,7 +52,8 @@ class JobResult:
 def _transform(cfg: Config, result: JobResult) -> None:
     try:
         result.transform = do_transform(cfg.warehouse.path, cfg.model,
-                                        wait_seconds=cfg.warehouse.lock_timeout_seconds)
+                                        wait_seconds=cfg.warehouse.lock_timeout_seconds,
+                                        memory_limit=cfg.warehouse.memory_limit)
     except TransformError as e:
         result.transform_error = str(e)
         log.error("transform failed: %s", e)

@@ -95,17 +95,23 @@ def save_report(con: duckdb.DuckDBPyConnection, label: str, report: Report, name
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
     con.execute("drop table if exists _rej_errors; drop table if exists _rej_scans")
     sel = ", ".join(f'"{n}"' for n in names)
+    # land in a temporary table first: the checks below then read this report's rows only, never the
+    # whole history (run ids share their first 8 characters, so DuckDB's zone maps cannot skip old rows)
     con.execute(
-        f"insert into {table} by name select ? as _run_id, ?::timestamptz as _loaded_at, ? as _period, "
-        f"? as _version, coalesce(try_cast(nullif(trim(report_refresh_date), '') as date), "
+        f"create or replace temp table _landing as select ? as _run_id, ?::timestamptz as _loaded_at, "
+        f"? as _period, ? as _version, coalesce(try_cast(nullif(trim(report_refresh_date), '') as date), "
         f"try_strptime(nullif(trim(report_refresh_date), ''), '%m/%d/%Y')::date) as _report_refresh_date, {sel} "
         f"from read_csv(?, header = true, auto_detect = false, columns = {columns}, delim = ',', quote = '\"', "
         f"escape = '\"', store_rejects = true, rejects_table = '_rej_errors', rejects_scan = '_rej_scans', "
         f"encoding = 'utf-8')",
         [run_id, loaded_at, period, version, str(path)],
     )
-    out.rows = con.execute(f"select count(*) from {table} where _run_id = ? and _period = ?",
-                           [run_id, period]).fetchone()[0]
+    hashed_sql = ("count(*) filter (where regexp_full_match(user_principal_name, '[0-9A-F]{32}'))"
+                  if "user_principal_name" in names else "0")
+    out.rows, out.refresh_date, hashed = con.execute(
+        f"select count(*), max(_report_refresh_date), {hashed_sql} from _landing").fetchone()
+    con.execute(f"insert into {table} by name select * from _landing")
+    con.execute("drop table _landing")
     rejects = con.execute("select line, error_type, error_message from _rej_errors order by line").fetchall()
     con.execute("drop table if exists _rej_errors; drop table if exists _rej_scans")
     if rejects:
@@ -115,21 +121,14 @@ def save_report(con: duckdb.DuckDBPyConnection, label: str, report: Report, name
         lines = ", ".join(str(r[0]) for r in rejects[:10])
         out.warnings.append(f"{len(rejects)} malformed row(s) skipped at line(s) {lines}"
                             f"{'…' if len(rejects) > 10 else ''}: {rejects[0][2][:160]}")
-    refresh = con.execute(f"select max(_report_refresh_date), count(distinct _report_refresh_date) from {table} "
-                          f"where _run_id = ? and _period = ?", [run_id, period]).fetchone()
-    out.refresh_date = refresh[0]
-    if out.rows and refresh[0] is None:
+    if out.rows and out.refresh_date is None:
         raise BadReport(f"{label}: no parseable Report Refresh Date (expected YYYY-MM-DD or MM/DD/YYYY)")
     if added and con.execute(f"select count(*) from {table} where _run_id <> ?", [run_id]).fetchone()[0]:
         out.warnings.append(f"new column(s) kept: {', '.join(added)}")
     if out.rows == 0:
         out.warnings.append(NO_ROWS)
-    if "user_principal_name" in names and out.rows:
-        hashed = con.execute(
-            f"select count(*) filter (where regexp_full_match(user_principal_name, '[0-9A-F]{{32}}')) "
-            f"from {table} where _run_id = ? and _period = ?", [run_id, period]).fetchone()[0]
-        if hashed:
-            out.warnings.append(f"{hashed} of {out.rows} identities are concealed (32-hex hashes)")
+    if hashed:
+        out.warnings.append(f"{hashed} of {out.rows} identities are concealed (32-hex hashes)")
     return out
 
 
@@ -138,8 +137,9 @@ def save_users(con: duckdb.DuckDBPyConnection, ndjson: Path, *, run_id: str, loa
     """Append the users of a delta round (one JSON object per line) to raw_users."""
     con.execute(
         """
-        insert into raw_users
-        select ? as _run_id, ?::timestamptz, ?, j->>'$.id', j->>'$.userPrincipalName', j->>'$.displayName',
+        create or replace temp table _landing_users as
+        select ? as _run_id, ?::timestamptz as _loaded_at, ? as _sync, j->>'$.id' as id,
+               j->>'$.userPrincipalName', j->>'$.displayName',
                j->>'$.department', j->>'$.jobTitle', j->>'$.officeLocation', j->>'$.companyName',
                try_cast(j->>'$.accountEnabled' as boolean), j->>'$.userType', j->'$.assignedLicenses',
                coalesce(j->>'$."manager@delta"[0].id', j->>'$.manager.id'),
@@ -149,10 +149,12 @@ def save_users(con: duckdb.DuckDBPyConnection, ndjson: Path, *, run_id: str, loa
         """,
         [run_id, loaded_at, sync, str(ndjson)],
     )
-    n = con.execute("select count(*) from raw_users where _run_id = ?", [run_id]).fetchone()[0]
-    missing = con.execute("select count(*) from raw_users where _run_id = ? and id is null", [run_id]).fetchone()[0]
+    n, missing = con.execute("select count(*), count(*) filter (where id is null) from _landing_users").fetchone()
     if missing:
+        con.execute("drop table _landing_users")
         raise BadReport(f"users: {missing} user object(s) without an id")
+    con.execute("insert into raw_users select * from _landing_users")
+    con.execute("drop table _landing_users")
     return Landed(rows=n)
 
 

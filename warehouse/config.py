@@ -109,6 +109,9 @@ class ModelConfig(_Section):
 class WarehouseConfig(_Section):
     path: str = "copilot_usage.duckdb"
     lock_timeout_seconds: float = Field(60.0, ge=0)
+    # DuckDB's memory limit while loading and transforming ("" = DuckDB's default, 80 % of RAM); beyond it
+    # DuckDB spills to disk instead of growing
+    memory_limit: str = Field("", pattern=r"^(|\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB))$")
 
 
 class ScheduleConfig(_Section):

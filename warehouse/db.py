@@ -18,12 +18,17 @@ class WarehouseBusy(Exception):
     """Another process holds the DuckDB file; raised after waiting the configured time."""
 
 
-def connect(path: str, *, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
+def connect(path: str, *, read_only: bool = False, wait_seconds: float = 60.0,
+            memory_limit: str = "") -> duckdb.DuckDBPyConnection:
     """Open the warehouse, retrying while another process holds the lock, up to `wait_seconds`.
 
     A writer announces itself while it waits (`lock.write_intent`), and readers wait while a writer does, so
     a stream of short read-only connections (dashboards) cannot starve a collection.
     """
+    if memory_limit:
+        con = connect(path, read_only=read_only, wait_seconds=wait_seconds)
+        con.execute(f"set memory_limit = '{memory_limit}'")  # validated by [warehouse] memory_limit's pattern
+        return con
     if path.startswith("md:") or path == ":memory:":
         return duckdb.connect(path, read_only=read_only)
     if not read_only:

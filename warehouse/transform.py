@@ -85,11 +85,12 @@ def _load_overrides(con: duckdb.DuckDBPyConnection, path: str) -> None:
                 "and nullif(trim(job_function), '') is not null", [str(p)])
 
 
-def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: float = 60.0) -> TransformReport:
+def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: float = 60.0,
+              memory_limit: str = "") -> TransformReport:
     """Run every staging, intermediate and mart SQL file in one transaction, then the checks."""
     report = TransformReport()
     t0 = time.perf_counter()
-    con = db.connect(path, wait_seconds=wait_seconds)
+    con = db.connect(path, wait_seconds=wait_seconds, memory_limit=memory_limit)
     try:
         db.migrate(con)
         con.execute("begin")

@@ -18,7 +18,8 @@ from .tenant import (
     Tenant,
 )
 
-PAGE_SIZE = 200  # Graph caps users/delta pages at 200 objects (odata.maxpagesize)
+PAGE_SIZE = 200  # users/delta page size without a Prefer header
+MAX_PAGE_SIZE = 999  # the most `Prefer: odata.maxpagesize=N` gets (Graph's $top limit for users)
 
 SKUS = [
     {"skuId": E5_SKU, "skuPartNumber": "SPE_E5", "plans": [
@@ -49,9 +50,14 @@ def decode_token(token: str) -> dict:
         raise ValueError(f"invalid token: {e}") from None
 
 
-def user_object(t: Tenant, i: int, day: int, select: set[str]) -> dict:
-    """One user as Graph returns it for the `$select`ed properties (manager as manager@delta)."""
-    d = int(t.dept_on(day)[i])
+def user_object(t: Tenant, i: int, day: int, select: set[str],
+                org: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
+    """One user as Graph returns it for the `$select`ed properties (manager as manager@delta).
+
+    `org` is (departments, managers) on `day` from `org_on`, passed in when rendering many users.
+    """
+    depts, managers = org or org_on(t, day)
+    d = int(depts[i])
     sku = COPILOT_SALES_SKU if t.lic_sku[i] else COPILOT_SKU
     licences = [] if t.guest[i] else [{"disabledPlans": [], "skuId": E5_SKU}]
     if t.lic_start[i] <= day < t.lic_end[i]:
@@ -71,10 +77,15 @@ def user_object(t: Tenant, i: int, day: int, select: set[str]) -> dict:
     }
     out = {k: v for k, v in full.items() if k in select or k == "id"}
     if "manager" in select:
-        m = int(t.manager_on(day)[i])
+        m = int(managers[i])
         if m >= 0:
             out["manager@delta"] = [{"@odata.type": "#microsoft.graph.user", "id": t.ids[m]}]
     return out
+
+
+def org_on(t: Tenant, day: int) -> tuple[np.ndarray, np.ndarray]:
+    """(department index, manager index) of every user on `day`."""
+    return t.dept_on(day), t.manager_on(day)
 
 
 def changed_users(t: Tenant, since: int, day: int) -> tuple[np.ndarray, np.ndarray]:
@@ -95,13 +106,13 @@ def delta_page(t: Tenant, state: dict, base: str) -> dict:
         changed, removed = np.flatnonzero(t.present(day)), np.array([], dtype=np.int64)
     else:
         changed, removed = changed_users(t, since, day)
-    items = [("c", int(i)) for i in changed] + [("r", int(i)) for i in removed]
-    size = min(PAGE_SIZE, state.get("page_size", PAGE_SIZE))
-    page = items[offset: offset + size]
-    value = [user_object(t, i, day, select) if kind == "c"
-             else {"id": t.ids[i], "@removed": {"reason": "changed"}} for kind, i in page]
+    size = max(1, min(MAX_PAGE_SIZE, state.get("page_size", PAGE_SIZE)))
+    org = org_on(t, day)
+    value = [user_object(t, int(i), day, select, org) for i in changed[offset: offset + size]]
+    value += [{"id": t.ids[int(i)], "@removed": {"reason": "changed"}}
+              for i in removed[max(0, offset - len(changed)): max(0, offset + size - len(changed))]]
     body: dict = {"@odata.context": f"{base}/v1.0/$metadata#users", "value": value}
-    if offset + size < len(items):
+    if offset + size < len(changed) + len(removed):
         nxt = {**state, "offset": offset + size}
         body["@odata.nextLink"] = f"{base}/v1.0/users/delta?$skiptoken={encode_token(nxt)}"
     else:

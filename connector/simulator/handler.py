@@ -78,7 +78,7 @@ def make_handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]
                 return self._fault(path) or self._download(path)
             if path.startswith("/_sim/"):
                 return self._admin(method, path)
-            st.requests.append(f"{method} {path}")
+            st.requests.append(f"{method} {path}" + (f"?{parts.query}" if parts.query else ""))
             if self._fault(path):
                 return None
             if self.headers.get("Authorization") != f"Bearer {st.token}":
@@ -97,7 +97,8 @@ def make_handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]
                 top = int(query.get("$top", "100"))
                 select = {s for s in query.get("$select", "id,displayName").split(",") if s}
                 present = sim.tenant.present(st.day).nonzero()[0][:top].tolist()
-                return self._json(200, {"value": [directory.user_object(sim.tenant, i, st.day, select)
+                org = directory.org_on(sim.tenant, st.day)
+                return self._json(200, {"value": [directory.user_object(sim.tenant, i, st.day, select, org)
                                                   for i in present]})
             if path == "/v1.0/subscribedSkus":
                 if PERMISSION["skus"] in st.denied:

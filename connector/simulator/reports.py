@@ -49,15 +49,29 @@ def conceal(values: list[str]) -> list[str]:
     return [hashlib.md5(v.encode()).hexdigest().upper() for v in values]
 
 
-def _dates(t: Tenant, idx: np.ndarray) -> np.ndarray:
-    base = np.datetime64(t.start.isoformat(), "D")
-    s = np.datetime_as_string(base + np.maximum(idx, 0).astype("timedelta64[D]"), unit="D")
-    return np.where(idx >= 0, s, "")
+def _dates(t: Tenant, idx: np.ndarray) -> pa.Array:
+    """Day indexes as YYYY-MM-DD strings ('' for -1 = never), by lookup rather than per-value formatting."""
+    lut = pa.array([""] + [t.date(d).isoformat() for d in range(int(np.max(idx, initial=0)) + 1)])
+    return _decode(np.maximum(np.asarray(idx, dtype=np.int64) + 1, 0), lut)
+
+
+def _decode(indices: np.ndarray, labels: pa.Array) -> pa.Array:
+    return pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int32)), labels).dictionary_decode()
+
+
+def _yes_no(mask: np.ndarray) -> pa.Array:
+    return _decode(mask, pa.array(["No", "Yes"]))
 
 
 def _csv(columns: dict[str, object]) -> bytes:
-    table = pa.table({k: pa.array(v, type=pa.string()) if not isinstance(v, pa.Array) else v
-                      for k, v in columns.items()})
+    def column(v: object) -> pa.Array:
+        if isinstance(v, pa.Array):
+            return v
+        if isinstance(v, np.ndarray) and v.dtype.kind in "iuf":
+            return pa.array(v).cast(pa.string())
+        return pa.array(v, type=pa.string())
+
+    table = pa.table({k: column(v) for k, v in columns.items()})
     buf = io.BytesIO()
     pacsv.write_csv(table, buf, pacsv.WriteOptions(quoting_style="needed"))
     return BOM + buf.getvalue()
@@ -89,10 +103,10 @@ def copilot_user_detail(t: Tenant, day: int, period: int, version: str, conceale
         days_active, prompts = t.window(day, period)
         share = t.chat_share[rows]
         p = prompts[rows]
-        cols["Prompts submitted for all apps"] = p.astype(str)
-        cols["Prompts submitted for Copilot Chat (work)"] = np.floor(p * share * 0.8).astype(np.int64).astype(str)
-        cols["Prompts submitted for Copilot Chat (web)"] = np.floor(p * share * 0.2).astype(np.int64).astype(str)
-        cols["Active Usage Days for all apps"] = days_active[rows].astype(str)
+        cols["Prompts submitted for all apps"] = p
+        cols["Prompts submitted for Copilot Chat (work)"] = np.floor(p * share * 0.8).astype(np.int64)
+        cols["Prompts submitted for Copilot Chat (web)"] = np.floor(p * share * 0.2).astype(np.int64)
+        cols["Active Usage Days for all apps"] = days_active[rows]
         for label, apps in V2_DETAIL_DATES:
             cols[label] = _dates(t, last[:, [A[a] for a in apps]].max(axis=1))
     return _csv(cols)
@@ -112,12 +126,12 @@ def copilot_trend(t: Tenant, day: int, period: int, version: str) -> bytes:
     # Microsoft re-validates the last three days: counts published for them grow on later refreshes
     provisional = np.clip(1.0 - 0.08 * (3 - (day - days)), 0.76, 1.0)
     for label, apps in _count_columns(version):
-        cols[f"{label} Enabled Users"] = st.trend_enabled[days].astype(str)
+        cols[f"{label} Enabled Users"] = st.trend_enabled[days]
         ix = [A[a] for a in apps]
         active = st.trend_active[days][:, -1] if label == "Any App" else st.trend_active[days][:, ix].max(axis=1)
-        cols[f"{label} Active Users"] = np.floor(active * provisional).astype(np.int64).astype(str)
+        cols[f"{label} Active Users"] = np.floor(active * provisional).astype(np.int64)
     if version == "v2":
-        cols["Prompts submitted"] = np.floor(st.trend_prompts[days] * provisional).astype(np.int64).astype(str)
+        cols["Prompts submitted"] = np.floor(st.trend_prompts[days] * provisional).astype(np.int64)
     cols["Report Period"] = [str(period)] * len(days)
     return _csv(cols)
 
@@ -177,10 +191,10 @@ def m365_report(t: Tenant, name: str, day: int, period: int, concealed: bool) ->
                 "Last Activity Date": _dates(t, _recent(rng, day, n, 0.95, 2.0)),
                 "Report Period": [str(period)] * n}
         for c in ["Windows", "Mac", "Mobile", "Web", "Outlook", "Word", "Excel", "PowerPoint", "OneNote", "Teams"]:
-            cols[c] = np.where(rng.random(n) < 0.6, "Yes", "No")
+            cols[c] = _yes_no(rng.random(n) < 0.6)
         for plat in ["Windows", "Mac", "Mobile", "Web"]:
             for app in ["Outlook", "Word", "Excel", "PowerPoint", "OneNote", "Teams"]:
-                cols[f"{app} ({plat})"] = np.where(rng.random(n) < 0.4, "Yes", "No")
+                cols[f"{app} ({plat})"] = _yes_no(rng.random(n) < 0.4)
         return _csv(cols)
     if name == "teams_user_activity_user_detail":
         ident = _identities(t, rows, concealed, display=False)
@@ -198,14 +212,14 @@ def m365_report(t: Tenant, name: str, day: int, period: int, concealed: bool) ->
                        ("Scheduled One-time Meetings Attended Count", 2),
                        ("Scheduled Recurring Meetings Organized Count", 1),
                        ("Scheduled Recurring Meetings Attended Count", 3)]:
-            cols[c] = rng.poisson(lam * period / 7, n).astype(str)
+            cols[c] = rng.poisson(lam * period / 7, n)
         secs = rng.poisson(3600 * period / 7, (n, 3))
         for j, c in enumerate(["Audio Duration", "Video Duration", "Screen Share Duration"]):
             cols[c] = [f"PT{s}S" for s in secs[:, j]]
         for j, c in enumerate(["Audio Duration In Seconds", "Video Duration In Seconds",
                                "Screen Share Duration In Seconds"]):
-            cols[c] = secs[:, j].astype(str)
-        cols["Has Other Action"] = np.where(rng.random(n) < 0.3, "Yes", "No")
+            cols[c] = secs[:, j]
+        cols["Has Other Action"] = _yes_no(rng.random(n) < 0.3)
         cols["Is Licensed"] = ["Yes"] * n
         cols["Report Period"] = [str(period)] * n
         return _csv(cols)
@@ -214,7 +228,7 @@ def m365_report(t: Tenant, name: str, day: int, period: int, concealed: bool) ->
                 "Deleted Date": [""] * n, "Last Activity Date": _dates(t, _recent(rng, day, n, 0.97, 1.2))}
         for c, lam in [("Send Count", 30), ("Receive Count", 300), ("Read Count", 150),
                        ("Meeting Created Count", 3), ("Meeting Interacted Count", 10)]:
-            cols[c] = rng.poisson(lam * period / 7, n).astype(str)
+            cols[c] = rng.poisson(lam * period / 7, n)
         cols["Assigned Products"] = ["MICROSOFT 365 E5"] * n
         cols["Report Period"] = [str(period)] * n
         return _csv(cols)

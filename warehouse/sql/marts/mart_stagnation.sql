@@ -33,9 +33,11 @@ rated as (
 lookback as (
     select s.week_start, s.dimension, s.group_name, s.eligible_users, s.active_users, s.active_rate,
            count(h.week_start) as history_weeks,
-           -- one point has no slope: NULL, not the NaN regr_slope gives
-           case when count(h.week_start) >= 2 then regr_slope(h.active_rate * 100, h.week_no) end as slope_pts,
-           case when count(h.week_start) >= 2 then regr_r2(h.active_rate * 100, h.week_no) end as slope_r2,
+           -- one point has no slope: NULL, not the NaN regr_slope gives; rounded because the float sums depend
+           -- on the order DuckDB's threads add them, and a flag must not flip with it (1e-13 noise at a threshold); + 0.0 turns -0.0 into 0.0
+           case when count(h.week_start) >= 2 then round(regr_slope(h.active_rate * 100, h.week_no), 9) + 0.0 end
+               as slope_pts,
+           case when count(h.week_start) >= 2 then round(regr_r2(h.active_rate * 100, h.week_no), 9) + 0.0 end as slope_r2,
            arg_min(h.active_rate, h.week_start) as first_rate
     from rated s
     cross join params p

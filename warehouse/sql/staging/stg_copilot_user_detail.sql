@@ -2,8 +2,29 @@
 -- (report refresh date, period) wins as a whole: Microsoft restates the last 3 days, the same day may be
 -- collected twice, and a load with concealed names (hashed UPNs) must not survive next to a later clear one.
 create or replace view stg_copilot_user_detail as
-with source as (
-    select * from raw_copilot_usage_user_detail
+with keyed as (
+    -- decided on the narrow key columns only (a window over whole rows costs several times more); rowid
+    -- identifies the row in the same scan of the raw table
+    select rowid as rid, _report_refresh_date, _loaded_at, _run_id,
+           coalesce(parse_int(report_period), parse_int(replace(_period, 'D', ''))) as period_days,
+           lower(trim(user_principal_name)) as upn_key
+    from raw_copilot_usage_user_detail
+    where user_principal_name is not null and trim(user_principal_name) <> ''
+),
+winning_load as (
+    select _report_refresh_date, period_days, arg_max(_run_id, (_loaded_at, _run_id)) as _run_id
+    from keyed
+    group by all
+),
+latest as (
+    -- one row per user within the winning load (a report may repeat a row)
+    select min(k.rid) as rid
+    from keyed k
+    join winning_load w using (_report_refresh_date, period_days, _run_id)
+    group by k._report_refresh_date, k.period_days, k.upn_key
+),
+source as (
+    select * from raw_copilot_usage_user_detail where rowid in (select rid from latest)
 ),
 typed as (
     select
@@ -34,5 +55,3 @@ typed as (
     where user_principal_name is not null and trim(user_principal_name) <> ''
 )
 select * from typed
-qualify dense_rank() over (partition by as_of, period_days order by loaded_at desc, run_id desc) = 1
-    and row_number() over (partition by as_of, period_days, run_id, upn_key order by loaded_at desc) = 1
