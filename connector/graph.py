@@ -197,6 +197,8 @@ def check(resp: Response, *, report: str, permission: str) -> None:
     if resp.status == 429:
         ra = resp.headers.get("retry-after")
         wait = int(ra) if ra and ra.isdigit() else None
-        raise GraphError(f"{report}: throttled by Graph (HTTP 429, Retry-After {ra or '?'} s); not sleeping "
-                         f"in-process, the next run picks it up", report=report, status=429, retry_after=wait)
+        why = ("a long wait is not slept in-process" if wait is None or wait >= MAX_IN_PROCESS_RETRY_AFTER
+               else "still throttled after [graph] max_retries retries")
+        raise GraphError(f"{report}: throttled by Graph (HTTP 429, Retry-After {ra or '?'} s); {why}, "
+                         f"the next run picks it up", report=report, status=429, retry_after=wait)
     raise GraphError(f"{report}: HTTP {resp.status} from Graph: {detail}", report=report, status=resp.status)

@@ -71,6 +71,12 @@ def csv_fault(match: str, make: Callable[[Simulator], str], ctype: str = "applic
 
 
 CASES = {
+    "429 burst, short Retry-After": Case(lambda s: s.state.faults.append(Fault("period='D7',version", 429,
+                                                                               retry_after=1, times=1)),
+                                         UD, "ok", "", harmless=True),
+    "429 with a long Retry-After": Case(lambda s: s.state.faults.append(Fault("period='D28'", 429, retry_after=900,
+                                                                              times=5)),
+                                        UD, "throttled", "Retry-After 900"),
     "503 burst": Case(lambda s: s.state.faults.append(Fault("period='D7',version", 503, retry_after=None, times=4)),
                       UD, "error", "HTTP 503"),
     "504 on the trend": Case(lambda s: s.state.faults.append(Fault("UserCountTrend", 504, retry_after=None, times=4)),
@@ -145,7 +151,7 @@ def test_fault_is_named_lands_nothing_partial_and_the_next_run_converges(world, 
         assert all(o.report not in ("copilot_usage_user_detail", "users") for o in hit)
     con = duckdb.connect(cfg.warehouse.path, read_only=True)
     try:  # nothing of a failed report landed
-        for o in (o for o in faulty.run.outcomes if o.status == "error" and o.report != "users"):
+        for o in (o for o in faulty.run.outcomes if o.status in ("error", "throttled") and o.report != "users"):
             table = f"raw_{o.report}" if o.report != "report_settings" else "raw_report_settings"
             assert con.execute(f"select count(*) from {table} where _run_id = ? and coalesce(_period, '') = ?",
                                [faulty.run.run_id, o.period]).fetchone() \
