@@ -9,7 +9,7 @@ import streamlit as st
 from dashboards import session
 from dashboards.queries import Refreshing
 
-PAGES = Path(__file__).with_name("pages")
+PAGES = Path(__file__).with_name("views")  # not "pages": Streamlit would also auto-register that folder
 
 st.set_page_config(page_title="Copilot adoption", page_icon=":material/insights:", layout="wide")
 

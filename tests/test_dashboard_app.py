@@ -11,7 +11,7 @@ from dashboard_fixtures import ADMIN, CHAMPION, dashboard_warehouse
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboards" / "app.py")
-PAGES = ("pages/overview.py", "pages/groups.py", "pages/heatmap.py", "pages/stagnation.py", "pages/data.py")
+PAGES = ("views/overview.py", "views/groups.py", "views/heatmap.py", "views/stagnation.py", "views/data.py")
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret-0123456789",
         "microsoft": {"client_id": "x", "client_secret": "y",
                       "server_metadata_url": "https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration"}}
@@ -80,8 +80,8 @@ def test_every_page_runs_with_auth_none_and_says_so(dash_cfg, monkeypatch):
     shown = run_pages(at)
     assert "Sign-in is off" in shown["app"]
     assert "Stale data" in shown["app"]  # the fixture's report date is days before its collection runs
-    assert "Data freshness and quality" in shown["pages/data.py"]
-    assert "flagged group(s)" in shown["pages/stagnation.py"]
+    assert "Data freshness and quality" in shown["views/data.py"]
+    assert "flagged group(s)" in shown["views/stagnation.py"]
 
 
 def test_overview_kpis_match_the_mart(dash_cfg, monkeypatch):
@@ -102,7 +102,7 @@ def test_overview_kpis_match_the_mart(dash_cfg, monkeypatch):
 def test_heatmap_honours_the_alert_mail_link(dash_cfg, monkeypatch):
     at = app(dash_cfg, monkeypatch, dimension="job_function", group=["Financial Analyst", "Nonexistent"])
     at.run()
-    at.switch_page("pages/heatmap.py").run()
+    at.switch_page("views/heatmap.py").run()
     assert not at.exception
     assert at.query_params["dimension"] == ["job_function"] or at.query_params["dimension"] == "job_function"
     assert at.multiselect[0].value == ["Financial Analyst"]
@@ -114,9 +114,9 @@ def test_admin_signed_in_with_entra_sees_every_group(entra_cfg, monkeypatch):
     at = app(entra_cfg, monkeypatch, user={"is_logged_in": True, "email": ADMIN, "name": "Ada"}, secrets=True)
     shown = run_pages(at)
     assert "Sign-in is off" not in shown["app"]
-    at.switch_page("pages/groups.py").run()
+    at.switch_page("views/groups.py").run()
     assert len(frames(at)[0]) >= 10
-    at.switch_page("pages/stagnation.py").run()
+    at.switch_page("views/stagnation.py").run()
     assert any(h.value == "Champions" for h in at.header)
 
 
@@ -124,11 +124,11 @@ def test_champion_sees_only_their_groups(entra_cfg, monkeypatch):
     at = app(entra_cfg, monkeypatch, user={"is_logged_in": True, "email": CHAMPION.upper(), "name": "Chris"},
              secrets=True)
     run_pages(at)
-    at.switch_page("pages/groups.py").run()
+    at.switch_page("views/groups.py").run()
     assert set(frames(at)[0]["group_name"]) == {"Marketing", "Human Resources"}
-    at.switch_page("pages/heatmap.py").run()
+    at.switch_page("views/heatmap.py").run()
     assert {r["group_name"] for r in chart_rows(at)} == {"Marketing", "Human Resources"}
-    at.switch_page("pages/stagnation.py").run()
+    at.switch_page("views/stagnation.py").run()
     assert not any(h.value == "Champions" for h in at.header)
     for df in frames(at)[:2]:
         if "group_name" in df:
@@ -141,7 +141,7 @@ def test_signed_in_user_without_a_role_sees_tenant_totals_only(entra_cfg, monkey
     at = app(entra_cfg, monkeypatch, user={"is_logged_in": True, "email": "nobody@contoso.example"}, secrets=True)
     shown = run_pages(at)
     assert "tenant totals only" in shown["app"]
-    assert "No groups to show" in shown["pages/groups.py"]
+    assert "No groups to show" in shown["views/groups.py"]
 
 
 def test_signed_out_visitor_gets_the_sign_in_button_only(entra_cfg, monkeypatch):
@@ -169,7 +169,7 @@ def test_followup_edits_are_saved_and_a_running_collection_is_reported(dash_cfg,
 
     at = app(dash_cfg, monkeypatch, dimension="department")
     at.run()
-    at.switch_page("pages/stagnation.py").run()
+    at.switch_page("views/stagnation.py").run()
     fid = _by_label(at.selectbox, "Follow-up").value
     _by_label(at.text_input, "Owner").input("mia.jensen@contoso.com")
     _by_label(at.text_area, "Note").input("team offsite next week")
@@ -198,7 +198,7 @@ def test_admin_edits_champions(dash_cfg, monkeypatch):
 
     at = app(dash_cfg, monkeypatch)
     at.run()
-    at.switch_page("pages/stagnation.py").run()
+    at.switch_page("views/stagnation.py").run()
     _by_label(at.selectbox, "Group").select("Legal")
     _by_label(at.text_input, "Champion name").input("Lee Legal")
     _by_label(at.text_input, "Champion e-mail").input("not an address")
