@@ -99,5 +99,7 @@ def writer_waiting(warehouse: str) -> bool:
         lock.acquire(timeout=0)
     except Timeout:
         return True
+    except OSError:  # a reader without write access to the folder cannot probe; it just reads
+        return False
     lock.release()
     return False
