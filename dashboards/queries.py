@@ -18,16 +18,12 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from warehouse.lock import writer_waiting
+from warehouse import db
 
 SQL_DIR = Path(__file__).with_name("sql")
 RETRY_SECONDS = 2.0
 _last_good: dict[tuple, pd.DataFrame] = {}
 _last_good_lock = threading.Lock()
-
-
-class WriterWaiting(Exception):
-    """A writer announced it wants the file (warehouse.lock.write_intent)."""
 
 
 class Refreshing(Exception):
@@ -40,33 +36,18 @@ def sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text()
 
 
-def _busy(e: duckdb.Error) -> bool:
-    # a writer holds the file (IOException "Could not set lock"), or this process holds it read-write right now
-    text = str(e).lower()
-    return "lock" in text or "different configuration" in text
-
-
 def read(path: str, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
     """Run one named query read-only; retry briefly while the file is locked; missing tables give no rows."""
-    deadline = time.monotonic() + RETRY_SECONDS
-    delay = 0.05
-    while True:
-        try:
-            if writer_waiting(path):  # a collection is about to write: let it in first (no reader starves it)
-                raise WriterWaiting("a collection is taking the warehouse's write lock")
-            con = duckdb.connect(path, read_only=True)
-        except (WriterWaiting, duckdb.IOException, duckdb.ConnectionException) as e:
-            if not _busy(e) or time.monotonic() >= deadline:
-                raise Refreshing(str(e)) from None
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
-            continue
-        try:
-            return con.execute(sql(name), params or {}).df()
-        except duckdb.CatalogException:  # a warehouse not transformed yet (or by an older version)
-            return pd.DataFrame()
-        finally:
-            con.close()
+    try:  # warehouse.db waits while a writer holds the file or announced it wants it (no reader starves it)
+        con = db.connect(path, read_only=True, wait_seconds=RETRY_SECONDS)
+    except (db.WarehouseBusy, duckdb.IOException, duckdb.ConnectionException) as e:
+        raise Refreshing(str(e)) from None
+    try:
+        return con.execute(sql(name), params or {}).df()
+    except duckdb.CatalogException:  # a warehouse not transformed yet (or by an older version)
+        return pd.DataFrame()
+    finally:
+        con.close()
 
 
 @st.cache_data(ttl=86400, show_spinner=False, max_entries=512)

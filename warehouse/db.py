@@ -38,6 +38,13 @@ def connect(path: str, *, read_only: bool = False, wait_seconds: float = 60.0,
     return _connect(path, read_only, wait_seconds)
 
 
+def _busy(e: duckdb.Error) -> bool:
+    # another process holds the file (IOException "Could not set lock"), or this process has it open with
+    # the other access mode right now (ConnectionException "... different configuration ...")
+    text = str(e).lower()
+    return "lock" in text or "different configuration" in text
+
+
 def _connect(path: str, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
@@ -45,8 +52,8 @@ def _connect(path: str, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPy
         if not (read_only and writer_waiting(path)):  # a waiting writer goes first
             try:
                 return duckdb.connect(path, read_only=read_only)
-            except duckdb.IOException as e:
-                if "lock" not in str(e).lower():
+            except (duckdb.IOException, duckdb.ConnectionException) as e:
+                if not _busy(e):
                     raise
         if time.monotonic() >= deadline:
             raise WarehouseBusy(
