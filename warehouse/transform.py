@@ -1,4 +1,4 @@
-"""Rebuild the model: staging views, then marts, then data checks, each `.sql` file in name order."""
+"""Build the model: staging views, intermediate tables, marts (each `.sql` file after those it reads), then checks."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from pathlib import Path
 
 import duckdb
 
-from . import db
+from . import db, scope
 from .config import ModelConfig
 
 LAYERS = ("staging", "intermediate", "marts")
+USER_GROUPS = "int_user_groups"  # rebuilt first in an incremental transform: its changes widen the scope
+CALENDAR = "int_activity_days"  # its changed dates decide the week scope
 log = logging.getLogger("copilot_usage.transform")
 
 
@@ -24,6 +26,7 @@ class TransformReport:
     timings: list[tuple[str, float]] = field(default_factory=list)
     failed_checks: list[tuple[str, int]] = field(default_factory=list)
     seconds: float = 0.0
+    scope: scope.Scope | None = None
 
 
 def ordered(files: list[Path]) -> list[Path]:
@@ -86,8 +89,8 @@ def _load_overrides(con: duckdb.DuckDBPyConnection, path: str) -> None:
 
 
 def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: float = 60.0,
-              memory_limit: str = "") -> TransformReport:
-    """Run every staging, intermediate and mart SQL file in one transaction, then the checks."""
+              memory_limit: str = "", full: bool = False) -> TransformReport:
+    """Build the model in one transaction (incrementally when it can, see `scope`), then run the checks."""
     report = TransformReport()
     t0 = time.perf_counter()
     con = db.connect(path, wait_seconds=wait_seconds, memory_limit=memory_limit)
@@ -96,15 +99,7 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
         con.execute("begin")
         try:
             _write_params(con, model or ModelConfig())
-            for layer in LAYERS:
-                for f in ordered(sorted((db.SQL_DIR / layer).glob("*.sql"))):
-                    log.debug("building %s/%s", layer, f.stem)
-                    t = time.perf_counter()
-                    try:
-                        con.execute(f.read_text())
-                    except duckdb.Error as e:
-                        raise TransformError(f"{layer}/{f.name}: {e}") from None
-                    report.timings.append((f"{layer}/{f.stem}", time.perf_counter() - t))
+            _build(con, report, full)
             con.execute("commit")
         except Exception:
             con.execute("rollback")
@@ -117,3 +112,54 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
         con.close()
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool) -> None:
+    files = {layer: ordered(sorted((db.SQL_DIR / layer).glob("*.sql"))) for layer in LAYERS}
+    every = [f for layer in LAYERS for f in files[layer]]
+    model_files = files["intermediate"] + files["marts"]
+    for f in files["staging"]:
+        _run(con, report, f, None, full=True)
+    keyed = [f.stem for f in model_files if scope.increment_of(f.read_text())]
+    sc = report.scope = scope.decide(con, every, [*keyed, USER_GROUPS], force_full=full)
+    if not sc.full:
+        # the users' groups first: a change there moves the report-date scope back
+        scope.set_from_as_of(con, sc, None)
+        con.execute(f"alter table {USER_GROUPS} rename to _prev_user_groups")
+        groups = next(f for f in model_files if f.stem == USER_GROUPS)
+        _run(con, report, groups, None, full=True)
+        scope.set_from_as_of(con, sc, scope.user_group_changes(con))
+        con.execute("drop table _prev_user_groups")
+        model_files.remove(groups)
+    log.info("transform: %s", sc.describe())
+    for f in model_files:
+        inc = scope.increment_of(f.read_text())
+        if inc and inc.variable == "from_week" and not sc.full and sc.from_week is None:
+            raise TransformError(f"{f.name} is built by week before {CALENDAR} has set the week scope")
+        before = scope.changed_activity(con) if f.stem == CALENDAR and not sc.full else None
+        _run(con, report, f, inc, full=sc.full)
+        if f.stem == CALENDAR and not sc.full:
+            scope.set_from_week(con, sc, before, scope.changed_activity(con))
+    con.execute("reset variable from_as_of")
+    con.execute("reset variable from_week")
+    scope.save(con, every)
+
+
+def _run(con: duckdb.DuckDBPyConnection, report: TransformReport, f: Path, inc: scope.Increment | None, *,
+         full: bool) -> None:
+    """One model file: as written (no increment header), as a whole table, or its changed rows replaced."""
+    sql = f.read_text()
+    t = time.perf_counter()
+    try:
+        if inc is None:
+            con.execute(sql)
+        elif full:
+            con.execute(f"create or replace table {f.stem} as\n{sql}")
+        else:
+            con.execute(f"delete from {f.stem} where {inc.column} >= getvariable('{inc.variable}')")
+            keep = " and ".join(f"t.{c} = b.{c}" for c in inc.unique)
+            anti = f" where not exists (select 1 from {f.stem} t where {keep})" if keep else ""
+            con.execute(f"insert into {f.stem} by name select * from (\n{sql}\n) b{anti}")
+    except duckdb.Error as e:
+        raise TransformError(f"{f.parent.name}/{f.name}: {e}") from None
+    report.timings.append((f"{f.parent.name}/{f.stem}", time.perf_counter() - t))

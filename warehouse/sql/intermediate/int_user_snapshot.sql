@@ -1,21 +1,22 @@
 -- One row per report refresh date (as_of) and Copilot-licensed user: the user's groups at the time that
 -- snapshot was collected, and their last Copilot activity per app. Snapshots with concealed names cannot
 -- be joined to users and are left out here (mart_data_status says so).
-create or replace table int_user_snapshot as
+-- increment: as_of >= from_as_of
 with detail as (
     -- last-activity dates do not depend on the period; prefer the 28-day row for the v2 window counts
     select * from stg_copilot_user_detail
+    where in_as_of_scope(as_of)
     qualify row_number() over (partition by as_of, upn_key order by (period_days = 28) desc, period_days desc) = 1
 ),
 week_prompts as (
     select as_of, upn_key, prompts as prompts_7, chat_prompts as chat_prompts_7
-    from stg_copilot_user_detail where period_days = 7
+    from stg_copilot_user_detail where period_days = 7 and in_as_of_scope(as_of)
 ),
 users_at as (
     select s.as_of, g.*
     from int_copilot_snapshots s
     join int_user_groups g on g.valid_from <= s.loaded_at and s.loaded_at < g.valid_to
-    where g.is_licensed and not s.concealed
+    where g.is_licensed and not s.concealed and in_as_of_scope(s.as_of)
 )
 select
     u.as_of, u.id, u.upn_key, u.department, u.job_function, u.manager_team, u.licensed_since,

@@ -1,9 +1,9 @@
 -- Per ISO week (Monday start) and licensed user at the week's last snapshot: days active per app in that
 -- week and in the 28 days ending on that snapshot. Users without activity have one row with app NULL.
-create or replace table int_user_week as
+-- increment: week_start >= from_week
 with weeks as (
     select date_trunc('week', as_of)::date as week_start, max(as_of) as week_end
-    from (select distinct as_of from int_user_snapshot)
+    from (select distinct as_of from int_user_snapshot where in_week_scope(as_of))
     group by 1
 ),
 population as (

@@ -1,16 +1,16 @@
 -- Group x app cells for the latest report date (28-day window) and the latest week, from cold to hot,
 -- plus Copilot use among the group's users of that app at all (from the M365 app usage report): the share
 -- of Word users who use Copilot in Word says more about acceptance than the share of all licensees.
+-- The two dates as constants first, so the scans below skip all other dates (a subquery would not).
+set variable heatmap_as_of = (select max(as_of) from int_user_snapshot);
+set variable heatmap_m365_as_of = (select max(_report_refresh_date) from raw_m365_app_user_detail
+                                   where _report_refresh_date <= getvariable('heatmap_as_of'));
 create or replace table mart_acceptance_heatmap as
-with latest as (
-    select max(as_of) as as_of from int_user_snapshot
-),
-latest_week as (
+with latest_week as (
     select max(week_start) as week_start from mart_adoption_weekly
 ),
 app_report as (
-    select * from stg_m365_app_user_detail
-    where as_of = (select max(m.as_of) from stg_m365_app_user_detail m, latest where m.as_of <= latest.as_of)
+    select * from stg_m365_app_user_detail where as_of = getvariable('heatmap_m365_as_of')
 ),
 app_use as (
     select s.upn_key, s.department, s.job_function, s.manager_team, s.as_of,
@@ -21,8 +21,8 @@ app_use as (
                    {'app': 'outlook', 'uses': r.outlook, 'copilot': s.outlook_date > s.as_of - 28},
                    {'app': 'onenote', 'uses': r.onenote, 'copilot': s.onenote_date > s.as_of - 28}]) as a
     from int_user_snapshot s
-    join latest using (as_of)
     join app_report r on r.upn_key = s.upn_key
+    where s.as_of = getvariable('heatmap_as_of')
 ),
 app_groups as (
     select g.dimension as dimension, g.group_name as group_name, a.app as app,
@@ -33,7 +33,7 @@ app_groups as (
     group by all
 ),
 usage as (
-    select * from mart_usage_by_group where as_of = (select as_of from latest) and window_days = 28
+    select * from mart_usage_by_group where as_of = getvariable('heatmap_as_of') and window_days = 28
 ),
 weekly as (
     select * from mart_adoption_weekly where week_start = (select week_start from latest_week)

@@ -1,13 +1,14 @@
 -- Per ISO week (Monday week_start), group and app: licensed users at the week's last snapshot, weekly
 -- active users, active rate, active days per active user, prompts (v2, 'any' and 'copilot_chat'),
 -- breadth (apps per active user, on the 'any' row) and habit rate (active on >= 12 of the last 28 days).
-create or replace table mart_adoption_weekly as
+-- increment: week_start >= from_week
 with params as (
     select (select num from _model_params where name = 'min_group_size')::integer as min_size
 ),
 members as (
     select u.*, unnest(group_dims(u.department, u.job_function, u.manager_team)) as g
     from int_user_week u
+    where in_week_scope(u.week_start)
 ),
 population as (
     select week_start, max(week_end) as week_end, g.dimension as dimension, g.group_name as group_name,

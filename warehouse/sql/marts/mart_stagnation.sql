@@ -14,18 +14,8 @@ with params as (
         max(num) filter (where name = 'min_group_size')::integer as min_size
     from _model_params
 ),
-members as (
-    select u.*, unnest(group_dims(u.department, u.job_function, u.manager_team)) as g
-    from int_user_week u, params
-    where u.week_end = u.week_start + 6
-      and (u.licensed_since is null or u.week_end - u.licensed_since >= params.min_days)
-),
 series as (
-    select week_start, g.dimension as dimension, g.group_name as group_name,
-           count(distinct upn_key) as eligible_users,
-           count(distinct upn_key) filter (where app = 'any' and days_in_week > 0) as active_users,
-           (week_start - date '2000-01-03') // 7 as week_no
-    from members group by all
+    select * from int_group_week_eligible
 ),
 rated as (
     select *, active_users / eligible_users as active_rate from series

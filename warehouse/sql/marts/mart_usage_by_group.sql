@@ -1,12 +1,13 @@
 -- Licensed and active users per report refresh date, window (7/28 days), group and app: history kept
 -- for every as_of collected. Groups smaller than [model] min_group_size are suppressed.
-create or replace table mart_usage_by_group as
+-- increment: as_of >= from_as_of
 with params as (
     select (select num from _model_params where name = 'min_group_size')::integer as min_size
 ),
 members as (
     select s.*, unnest(group_dims(s.department, s.job_function, s.manager_team)) as g
     from int_user_snapshot s
+    where in_as_of_scope(s.as_of)
 ),
 report_rows as (
     -- identified snapshots: one row per licensed user and group; concealed snapshots: only the tenant level
@@ -18,14 +19,14 @@ report_rows as (
     select as_of, 'tenant', 'Tenant', any_date, teams_date, word_date, excel_date, powerpoint_date, outlook_date,
            onenote_date, loop_date, copilot_chat_date
     from stg_copilot_user_detail
-    where as_of in (select as_of from int_copilot_snapshots where concealed)
+    where as_of in (select as_of from int_copilot_snapshots where concealed and in_as_of_scope(as_of))
     qualify row_number() over (partition by as_of, upn_key order by period_days desc) = 1
 ),
 concealed_licensed as (
     select s.as_of, count(distinct g.id) as licensed_users
     from int_copilot_snapshots s
     join int_user_groups g on g.is_licensed and g.valid_from <= s.loaded_at and s.loaded_at < g.valid_to
-    where s.concealed
+    where s.concealed and in_as_of_scope(s.as_of)
     group by s.as_of
 ),
 counts as (

@@ -1,6 +1,7 @@
 -- Copilot user detail, typed; one row per (report refresh date, period, user). The latest load of a snapshot
 -- (report refresh date, period) wins as a whole: Microsoft restates the last 3 days, the same day may be
 -- collected twice, and a load with concealed names (hashed UPNs) must not survive next to a later clear one.
+-- Only report dates in the transform's scope (_macro_scope.sql): all of them outside an incremental transform.
 create or replace view stg_copilot_user_detail as
 with keyed as (
     -- decided on the narrow key columns only (a window over whole rows costs several times more); rowid
@@ -10,6 +11,7 @@ with keyed as (
            lower(trim(user_principal_name)) as upn_key
     from raw_copilot_usage_user_detail
     where user_principal_name is not null and trim(user_principal_name) <> ''
+      and in_as_of_scope(_report_refresh_date)
 ),
 winning_load as (
     select _report_refresh_date, period_days, arg_max(_run_id, (_loaded_at, _run_id)) as _run_id
@@ -24,7 +26,8 @@ latest as (
     group by k._report_refresh_date, k.period_days, k.upn_key
 ),
 source as (
-    select * from raw_copilot_usage_user_detail where rowid in (select rid from latest)
+    select * from raw_copilot_usage_user_detail
+    where in_as_of_scope(_report_refresh_date) and rowid in (select rid from latest)
 ),
 typed as (
     select
