@@ -25,7 +25,7 @@ MARTS = ["mart_usage_by_group", "mart_adoption_weekly", "mart_acceptance_heatmap
 
 def test_harness_measures_a_small_tenant_end_to_end(tmp_path: Path):
     r = run_size(300, Options(days=14, repeat=3, workdir=tmp_path / "work", keep=True), progress=lambda m: None)
-    assert [r[k]["exit_code"] for k in ("run_fresh", "transform", "run_daily")] == [0, 0, 0]
+    assert [r[k]["exit_code"] for k in ("run_fresh", "transform", "transform_daily", "run_daily")] == [0, 0, 0, 0]
     for kind in ("fresh", "daily"):
         g = r[f"graph_requests_{kind}"]
         assert g["total"] == g["expected"] and g["repeated"] == 0 and g["token_sent_to_download_host"] == 0
