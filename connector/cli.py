@@ -76,14 +76,14 @@ def run(config_path: str) -> None:
     sys.exit(_job(_config(config_path)))
 
 
-def _transform(cfg: Config) -> int:
+def _transform(cfg: Config, *, full: bool = False) -> int:
     from warehouse.db import WarehouseBusy
     from warehouse.lock import WriterBusy
 
     from .jobs import transform_job
 
     try:
-        result = transform_job(cfg)
+        result = transform_job(cfg, full=full)
     except (WarehouseBusy, WriterBusy) as e:
         console.print(f"[red]transform failed[/]: {escape(str(e))}")
         return 1
@@ -93,9 +93,10 @@ def _transform(cfg: Config) -> int:
 
 @cli.command()
 @config_option
-def transform(config_path: str) -> None:
-    """Rebuild staging views and marts from the raw tables, then run the data checks."""
-    sys.exit(_transform(_config(config_path)))
+@click.option("--full", is_flag=True, help="Rebuild every report date and week, not only those that changed.")
+def transform(config_path: str, full: bool) -> None:
+    """Build the model from the raw tables (only what changed since the last transform), then run the checks."""
+    sys.exit(_transform(_config(config_path), full=full))
 
 
 @cli.command()

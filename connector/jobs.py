@@ -49,11 +49,11 @@ class JobResult:
         return max(waits) if waits else None
 
 
-def _transform(cfg: Config, result: JobResult) -> None:
+def _transform(cfg: Config, result: JobResult, *, full: bool = False) -> None:
     try:
         result.transform = do_transform(cfg.warehouse.path, cfg.model,
                                         wait_seconds=cfg.warehouse.lock_timeout_seconds,
-                                        memory_limit=cfg.warehouse.memory_limit)
+                                        memory_limit=cfg.warehouse.memory_limit, full=full)
     except TransformError as e:
         result.transform_error = str(e)
         log.error("transform failed: %s", e)
@@ -77,11 +77,11 @@ def run_job(cfg: Config, *, only: list[str] | None = None, secrets: Secrets | No
     return result
 
 
-def transform_job(cfg: Config) -> JobResult:
-    """Rebuild the model from what has landed, under the writer lock."""
+def transform_job(cfg: Config, *, full: bool = False) -> JobResult:
+    """Build the model from what has landed (incrementally unless `full`), under the writer lock."""
     result = JobResult()
     with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="transform"):
-        _transform(cfg, result)
+        _transform(cfg, result, full=full)
     return result
 
 

@@ -131,7 +131,8 @@ def print_transform(result: JobResult) -> None:
         return
     for name, secs in report.timings:
         logging.getLogger("copilot_usage.transform").debug("%s %.2fs", name, secs)
-    console.print(f"transform: {len(report.timings)} object(s) built in {report.seconds:.1f} s"
+    how = f" ({report.scope.describe()})" if report.scope else ""
+    console.print(f"transform: {len(report.timings)} object(s) built in {report.seconds:.1f} s{escape(how)}"
                   + (f"; [red]{len(report.failed_checks)} check(s) failed[/]" if report.failed_checks else ""))
     for name, n in report.failed_checks:
         console.print(f"  [red]check {name}: {n} offending row(s)[/]")

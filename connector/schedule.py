@@ -173,7 +173,9 @@ class Service:
             return
         outcome = {0: "ok", 75: "throttled"}.get(result.exit_code, "error")
         self.events.append((RUN_JOB, outcome))
-        log.info("scheduled run finished: %s (exit code %s)", outcome, result.exit_code)
+        model = getattr(result, "transform", None)  # a JobResult (tests may pass a stand-in)
+        log.info("scheduled run finished: %s (exit code %s)%s", outcome, result.exit_code,
+                 f"; transform {model.seconds:.0f} s, {model.scope.describe()}" if model and model.scope else "")
         if outcome == "throttled":
             wait = min(result.retry_after or 300, self.cfg.schedule.throttle_retry_max_seconds)
             log.info("Graph asked to wait %s s; rescheduling instead of sleeping", wait)

@@ -61,7 +61,7 @@ class Scope:
 
     def describe(self) -> str:
         if self.full:
-            return f"full rebuild ({self.reason})"
+            return f"full rebuild: {self.reason}"
         if self.from_as_of in (None, NOTHING):
             return "incremental: no report date changed"
         return f"incremental from report date {self.from_as_of} and week {self.from_week}"

@@ -131,7 +131,7 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool) 
         scope.set_from_as_of(con, sc, scope.user_group_changes(con))
         con.execute("drop table _prev_user_groups")
         model_files.remove(groups)
-    log.info("transform: %s", sc.describe())
+    log.debug("transform: %s", sc.describe())
     for f in model_files:
         inc = scope.increment_of(f.read_text())
         if inc and inc.variable == "from_week" and not sc.full and sc.from_week is None:
