@@ -8,6 +8,9 @@ warehouse is rebuilt from scratch and every mart and model table is compared row
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 from pathlib import Path
 
 import duckdb
@@ -15,7 +18,7 @@ import numpy as np
 import pytest
 
 from connector.collect import collect
-from connector.simulator.server import Simulator
+from connector.simulator.server import Fault, Simulator
 from connector.simulator.tenant import Tenant
 from tests.conftest import END, marts, write_config
 from tests.simulated_warehouse import copy_warehouse
@@ -134,3 +137,39 @@ def test_a_manager_renamed_relabels_history_and_a_parameter_change_rebuilds_all(
     assert r.scope.full and r.scope.reason == "the model or its [model] parameters changed"
     assert not transform(cfg.warehouse.path, changed).scope.full
     assert transform(cfg.warehouse.path, cfg.model).scope.full  # and back
+
+
+def _restated(text: str, late: dt.date, users: int) -> tuple[str, int]:
+    """The report with Teams Copilot activity on `late` added for up to `users` users who had none."""
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    head = rows[0]
+    teams, any_app = head.index("Microsoft Teams Copilot Last Activity Date"), head.index("Last Activity Date")
+    n = 0
+    for r in rows[1:]:
+        if n < users and not r[teams] and r[any_app] and r[any_app] >= late.isoformat():
+            r[teams], n = late.isoformat(), n + 1
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return "\ufeff" + out.getvalue(), n
+
+
+def test_activity_reported_late_rebuilds_the_earlier_weeks_it_falls_in(daily, tmp_path: Path):
+    """Microsoft fills in activity days late: a snapshot may first report a date from an earlier week, whose
+    28-day windows then change although no report date before the new one did."""
+    cfg, sim, tenant, collect_day, step = daily
+    for day in range(10, 30):
+        collect_day(day)
+    assert step().scope.full
+    late = tenant.start + dt.timedelta(days=30 - 9)  # in an earlier ISO week than day 30's report
+    for period in (7, 28):
+        body, n = _restated(sim.render(("copilot", "copilot_user_detail", 30, period, "v2", False)).decode(),
+                            late, users=25)
+        assert n > 0
+        sim.state.faults.append(Fault(f"UsageUserDetail(period='D{period}'", 200, retry_after=None, body=body,
+                                      content_type="application/octet-stream"))
+    collect_day(30)
+    assert not sim.state.faults  # both restated bodies were served
+    s = step().scope
+    assert not s.full and s.from_as_of == _latest_as_of(cfg)
+    assert s.from_week == late - dt.timedelta(days=late.weekday()) < s.from_as_of - dt.timedelta(days=7)
+    _same_as_full_rebuild(cfg, tmp_path / "full")
