@@ -1,9 +1,10 @@
 -- Per report refresh date: whether group views are possible, and why not when they are empty.
-create or replace table mart_data_status as
+-- increment: as_of >= from_as_of
 with directory as (
     select s.as_of, count(distinct g.id) filter (where g.is_licensed) as licensed_users
     from int_copilot_snapshots s
     left join int_user_groups g on g.valid_from <= s.loaded_at and s.loaded_at < g.valid_to
+    where in_as_of_scope(s.as_of)
     group by s.as_of
 )
 select
@@ -21,3 +22,4 @@ select
     end as reason
 from int_copilot_snapshots s
 left join directory d using (as_of)
+where in_as_of_scope(s.as_of)
