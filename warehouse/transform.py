@@ -149,6 +149,7 @@ def _run(con: duckdb.DuckDBPyConnection, report: TransformReport, f: Path, inc: 
          full: bool) -> None:
     """One model file: as written (no increment header), as a whole table, or its changed rows replaced."""
     sql = f.read_text()
+    log.debug("building %s/%s", f.parent.name, f.stem)
     t = time.perf_counter()
     try:
         if inc is None:
