@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import query
 
+from benchmarks import measure
 from dashboards.queries import DEFAULT_GROUPS, Reader
 
 
@@ -55,6 +56,7 @@ def test_with_none_picked_the_largest_groups_are_read(model_warehouse, reader, m
         assert len(shown) == DEFAULT_GROUPS
         assert min(size[g] for g in shown) >= max(size[g] for g in set(size) - shown)
     assert reader.heatmap_apps("department", top=3)["group_name"].nunique() == 3
+    assert measure.PARAMS["top"] == f"select {DEFAULT_GROUPS}"  # the benchmark times what the page reads
 
 
 def test_history_counts_what_the_per_group_marts_hold(model_warehouse, reader):
