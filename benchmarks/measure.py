@@ -101,7 +101,8 @@ def floor(base_url: str, requests: list[str], token: str, concurrency: int) -> f
 
 
 # Values for the dashboard's `$name` parameters: a representative choice read from the warehouse itself (the
-# largest dimension and group, the latest date and week), so the dashboard's own SQL files can be timed as is.
+# largest dimension, its biggest groups, the latest date and week), so the dashboard's own SQL files can be timed
+# as is.
 PARAMS = {
     "dimension": "select 'manager'",
     "group_name": "select group_name from mart_adoption_weekly where dimension = 'manager' "
@@ -110,6 +111,10 @@ PARAMS = {
     "week_start": "select max(week_start) from mart_stagnation",
     "app": "select 'any'",
     "window_days": "select 28",
+    # the groups picked on a page: the 6 with the most licensed users in the largest dimension
+    "groups": "select (list(group_name order by licensed_users desc nulls last, group_name))[1:6] "
+              "from mart_acceptance_heatmap where dimension = 'manager' and app = 'any'",
+    "top": "select 40",  # groups a heatmap shows when none are picked: dashboards.queries.DEFAULT_GROUPS
 }
 PARAM = re.compile(r"\$([a-z_]+)")
 

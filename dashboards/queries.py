@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import streamlit as st
 from warehouse import db
 
 SQL_DIR = Path(__file__).with_name("sql")
+DEFAULT_GROUPS = 40  # groups a heatmap shows when none are picked: the largest by licensed users (readable rows)
 RETRY_SECONDS = 2.0
 _last_good: dict[tuple, pd.DataFrame] = {}
 _last_good_lock = threading.Lock()
@@ -42,8 +44,9 @@ def read(path: str, name: str, params: dict[str, Any] | None = None) -> pd.DataF
         con = db.connect(path, read_only=True, wait_seconds=RETRY_SECONDS)
     except (db.WarehouseBusy, duckdb.IOException, duckdb.ConnectionException) as e:
         raise Refreshing(str(e)) from None
-    try:
-        return con.execute(sql(name), params or {}).df()
+    try:  # list parameters travel as tuples (hashable cache keys); DuckDB binds lists
+        return con.execute(sql(name), {k: list(v) if isinstance(v, tuple) else v
+                                       for k, v in (params or {}).items()}).df()
     except duckdb.CatalogException:  # a warehouse not transformed yet (or by an older version)
         return pd.DataFrame()
     finally:
@@ -57,7 +60,8 @@ def _cached(path: str, name: str, params: tuple, bucket: int) -> pd.DataFrame:
 
 def query(path: str, name: str, ttl: int, **params: Any) -> pd.DataFrame:
     """A cached query result (at most `ttl` seconds old); the last good one while the warehouse is locked."""
-    key = (path, name, tuple(sorted(params.items())))
+    key = (path, name, tuple(sorted((k, tuple(v) if isinstance(v, (list, tuple)) else v)
+                                    for k, v in params.items())))
     try:
         # the time bucket is part of the key, so the configured TTL applies without a decorator-time constant
         df = _cached(path, name, key[2], int(time.time() // ttl))
@@ -108,13 +112,19 @@ class Reader:
         """Groups of a dimension with their rate now and one window earlier."""
         return self._q("groups", as_of=as_of, dimension=dimension, app=app, window_days=window_days)
 
-    def group_weeks(self, dimension: str, app: str) -> pd.DataFrame:
-        """Group × week active rates of a dimension for one app."""
-        return self._q("group_weeks", dimension=dimension, app=app)
+    def group_names(self, dimension: str) -> list[str]:
+        """Every group of a dimension on the latest report date, by name (the group picker's choices)."""
+        df = self._q("group_names", dimension=dimension)
+        return list(df["group_name"]) if not df.empty else []
 
-    def heatmap_apps(self, dimension: str) -> pd.DataFrame:
-        """Group × app levels of a dimension (latest date and week)."""
-        return self._q("heatmap_apps", dimension=dimension)
+    def group_weeks(self, dimension: str, app: str, groups: Sequence[str] = (),
+                    top: int = DEFAULT_GROUPS) -> pd.DataFrame:
+        """Group × week active rates for one app of `groups`, or with none given, of the `top` largest groups."""
+        return self._q("group_weeks", dimension=dimension, app=app, groups=tuple(groups), top=top)
+
+    def heatmap_apps(self, dimension: str, groups: Sequence[str] = (), top: int = DEFAULT_GROUPS) -> pd.DataFrame:
+        """Group × app levels (latest date and week) of `groups`, or with none given, of the `top` largest groups."""
+        return self._q("heatmap_apps", dimension=dimension, groups=tuple(groups), top=top)
 
     def stagnation_weeks(self) -> list[dt.date]:
         """Weeks with stagnation results, newest first."""

@@ -10,6 +10,8 @@ import pytest
 from dashboard_fixtures import ADMIN, CHAMPION, dashboard_warehouse
 from streamlit.testing.v1 import AppTest
 
+from dashboards.queries import DEFAULT_GROUPS
+
 APP = str(Path(__file__).resolve().parents[1] / "dashboards" / "app.py")
 PAGES = ("views/overview.py", "views/groups.py", "views/heatmap.py", "views/stagnation.py", "views/data.py")
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret-0123456789",
@@ -110,6 +112,44 @@ def test_heatmap_honours_the_alert_mail_link(dash_cfg, monkeypatch):
     assert "1 group(s) in the link are not shown" in texts(at)
 
 
+def test_groups_page_trend_shows_the_groups_in_the_link(dash_cfg, monkeypatch):
+    at = app(dash_cfg, monkeypatch, dimension="department", group=["Legal", "Sales"])
+    at.run()
+    at.switch_page("views/groups.py").run()
+    assert not at.exception
+    assert len(frames(at)[0]) > 2  # the ranking lists every department; the trend only the linked ones
+    assert {r["group_name"] for r in chart_rows(at)} == {"Legal", "Sales"}
+
+
+def test_heatmap_without_a_pick_shows_the_largest_groups_and_says_so(dash_cfg, monkeypatch):
+    import duckdb
+
+    at = app(dash_cfg, monkeypatch, dimension="manager")
+    at.run()
+    at.switch_page("views/heatmap.py").run()
+    assert not at.exception and at.multiselect[0].value == []
+    con = duckdb.connect(dash_cfg.warehouse.path, read_only=True)
+    teams = con.execute("select count(*) from mart_acceptance_heatmap where dimension = 'manager' "
+                        "and app = 'any'").fetchone()[0]
+    con.close()
+    assert teams > DEFAULT_GROUPS
+    assert len({r["group_name"] for r in chart_rows(at)}) == DEFAULT_GROUPS
+    assert f"Showing the {DEFAULT_GROUPS} largest of {teams:,} groups" in texts(at)
+    assert len(at.multiselect[0].options) == teams  # every team can still be picked
+
+
+def test_heatmap_weeks_honours_the_link(dash_cfg, monkeypatch):
+    at = app(dash_cfg, monkeypatch, dimension="job_function", view="weeks", app="word",
+             group=["Financial Analyst", "Software Engineer"])
+    at.run()
+    at.switch_page("views/heatmap.py").run()
+    assert not at.exception
+    rows = chart_rows(at)
+    assert {r["group_name"] for r in rows} == {"Financial Analyst", "Software Engineer"}
+    assert len({r["week"] for r in rows}) >= 5
+    assert "Showing the" not in texts(at)
+
+
 def test_admin_signed_in_with_entra_sees_every_group(entra_cfg, monkeypatch):
     at = app(entra_cfg, monkeypatch, user={"is_logged_in": True, "email": ADMIN, "name": "Ada"}, secrets=True)
     shown = run_pages(at)
@@ -130,6 +170,16 @@ def test_champion_sees_only_their_groups(entra_cfg, monkeypatch):
     assert {r["group_name"] for r in chart_rows(at)} == {"Marketing", "Human Resources"}
     at.switch_page("views/stagnation.py").run()
     assert not any(h.value == "Champions" for h in at.header)
+    # a link naming someone else's group shows theirs only, in both heatmap views
+    for view in ("apps", "weeks"):
+        at.query_params["group"] = ["Legal"]
+        at.query_params["view"] = view
+        at.query_params["dimension"] = "department"
+        at.switch_page("views/heatmap.py").run()
+        assert not at.exception
+        assert {r["group_name"] for r in chart_rows(at)} == {"Marketing", "Human Resources"}, view
+        assert "1 group(s) in the link are not shown" in texts(at)
+        assert at.multiselect[0].options == ["Human Resources", "Marketing"]
     for df in frames(at)[:2]:
         if "group_name" in df:
             assert set(df["group_name"]) <= {"Marketing", "Human Resources"}

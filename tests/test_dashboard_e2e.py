@@ -108,6 +108,29 @@ def test_every_page_renders_and_the_heatmap_has_data(server, page):
     assert page.dialogs == []
 
 
+def test_manager_heatmap_shows_the_largest_teams_and_a_linked_one(warehouse, server, page):
+    import duckdb
+
+    from dashboards.queries import DEFAULT_GROUPS
+
+    con = duckdb.connect(warehouse[0].warehouse.path, read_only=True)
+    teams = con.execute("select group_name from mart_acceptance_heatmap where dimension = 'manager' and app = 'any' "
+                        "order by licensed_users nulls first, group_name").fetchall()
+    con.close()
+    assert len(teams) > DEFAULT_GROUPS
+    open_page(page, f"{server}/heatmap?dimension=manager", "Acceptance heatmap", "heatmap-managers")
+    assert page.get_by_text(f"Showing the {DEFAULT_GROUPS} largest of {len(teams):,} groups").count() == 1
+    box = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()
+    assert box and box["height"] > DEFAULT_GROUPS * 15  # a row per team shown
+    smallest = teams[0][0]  # never among the default ones, so only the link brings it in
+    open_page(page, f"{server}/heatmap?{urllib.parse.urlencode({'dimension': 'manager', 'group': smallest})}",
+              "Acceptance heatmap", "heatmap-manager-linked")
+    assert page.get_by_text(smallest, exact=True).count() >= 1
+    assert page.get_by_text("Showing the").count() == 0
+    box = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()
+    assert box and box["height"] < DEFAULT_GROUPS * 15
+
+
 def test_hostile_group_names_stay_text(server, page):
     query = urllib.parse.urlencode([("dimension", "department")] + [("group", g) for g in HOSTILE.values()])
     open_page(page, f"{server}/heatmap?{query}", "Acceptance heatmap", "heatmap-hostile")

@@ -47,8 +47,8 @@ st.download_button("Download CSV", data=safe_csv(shown.drop(columns=["suppressed
                    on_click="ignore")
 
 st.subheader("Weekly trend")
-weeks = viewer.visible(r.group_weeks(dimension, app), dimension)
 names = list(table.loc[~table["suppressed"], "group_name"])
 picked = filters.groups(sorted(names), default=names[:6])
-if picked:
-    st.altair_chart(charts.group_trend(weeks[weeks["group_name"].isin(picked)]), width="stretch")
+if picked:  # only the picked groups' weeks are read
+    weeks = viewer.visible(r.group_weeks(dimension, app, picked), dimension)
+    st.altair_chart(charts.group_trend(weeks), width="stretch")

@@ -29,6 +29,7 @@ def pages(r: Reader) -> str | None:
     r.licences()
     for dim in ("department", "job_function", "manager"):
         r.groups(as_of, dim, "any", 28)
+        r.heatmap_apps(dim, r.group_names(dim)[:3])
         r.heatmap_apps(dim)
     r.group_weeks("department", "any")
     weeks = r.stagnation_weeks()
