@@ -28,17 +28,21 @@ from . import db
 
 INCREMENT = re.compile(r"^-- increment: (\w+) >= (\w+)\s*$", re.MULTILINE)
 UNIQUE = re.compile(r"^-- unique: ([\w, ]+)$", re.MULTILINE)
+ORDER = re.compile(r"^-- order: ([\w, ]+)$", re.MULTILINE)
 PARAM_TABLES = ("_model_params", "_job_function_strip", "_job_function_rules", "_job_function_overrides")
 NOTHING = date.max  # a scope that selects no report date or week
 
 
 @dataclass(frozen=True)
 class Increment:
-    """How a model file is rebuilt incrementally: rows with `column >= variable` are replaced."""
+    """How a model file is rebuilt incrementally: rows with `column >= variable` are replaced; `unique` rows
+    already kept are not inserted again; `order` is the order rows are stored in, so that the dashboard's
+    filtered reads skip most row groups (DuckDB's zone maps)."""
 
     column: str
     variable: str
     unique: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
 
 
 def increment_of(sql: str) -> Increment | None:
@@ -46,8 +50,10 @@ def increment_of(sql: str) -> Increment | None:
     m = INCREMENT.search(sql)
     if not m:
         return None
-    u = UNIQUE.search(sql)
-    return Increment(m[1], m[2], tuple(c.strip() for c in u[1].split(",")) if u else ())
+    def columns(found: re.Match | None) -> tuple[str, ...]:
+        return tuple(c.strip() for c in found[1].split(",")) if found else ()
+
+    return Increment(m[1], m[2], columns(UNIQUE.search(sql)), columns(ORDER.search(sql)))
 
 
 @dataclass

@@ -154,13 +154,15 @@ def _run(con: duckdb.DuckDBPyConnection, report: TransformReport, f: Path, inc: 
     try:
         if inc is None:
             con.execute(sql)
-        elif full:
-            con.execute(f"create or replace table {f.stem} as\n{sql}")
         else:
-            con.execute(f"delete from {f.stem} where {inc.column} >= getvariable('{inc.variable}')")
-            keep = " and ".join(f"t.{c} = b.{c}" for c in inc.unique)
-            anti = f" where not exists (select 1 from {f.stem} t where {keep})" if keep else ""
-            con.execute(f"insert into {f.stem} by name select * from (\n{sql}\n) b{anti}")
+            order = f" order by {', '.join(inc.order)}" if inc.order else ""
+            if full:
+                con.execute(f"create or replace table {f.stem} as select * from (\n{sql}\n){order}")
+            else:
+                con.execute(f"delete from {f.stem} where {inc.column} >= getvariable('{inc.variable}')")
+                keep = " and ".join(f"t.{c} = b.{c}" for c in inc.unique)
+                anti = f" where not exists (select 1 from {f.stem} t where {keep})" if keep else ""
+                con.execute(f"insert into {f.stem} by name select * from (\n{sql}\n) b{anti}{order}")
     except duckdb.Error as e:
         raise TransformError(f"{f.parent.name}/{f.name}: {e}") from None
     report.timings.append((f"{f.parent.name}/{f.stem}", time.perf_counter() - t))

@@ -1,6 +1,7 @@
 -- Licensed and active users per report refresh date, window (7/28 days), group and app: history kept
 -- for every as_of collected. Groups smaller than [model] min_group_size are suppressed.
 -- increment: as_of >= from_as_of
+-- order: as_of, window_days, dimension, app, group_name
 with params as (
     select (select num from _model_params where name = 'min_group_size')::integer as min_size
 ),
