@@ -94,6 +94,7 @@ def changed_users(t: Tenant, since: int, day: int) -> tuple[np.ndarray, np.ndarr
     touched = np.zeros(t.n, dtype=bool)
     for col in (t.hire_day, t.move_day, t.lic_start, t.lic_end):
         touched |= (col > since) & (col <= day)
+    touched |= t.manager_on(since) != t.manager_on(day)  # the manager hired, deleted or changed
     removed = (t.delete_day > since) & (t.delete_day <= day) & (t.hire_day <= since)
     return np.flatnonzero(touched & present), np.flatnonzero(removed)
 

@@ -230,8 +230,10 @@ class Tenant:
         return np.where(self.move_day <= day, self.dept_moved, self.dept)
 
     def manager_on(self, day: int) -> np.ndarray:
-        """Manager index per user on `day`."""
-        return np.where(self.move_day <= day, self.manager_moved, self.manager)
+        """Manager index per user on `day`; -1 while the manager is not in the directory (not hired yet, or
+        deleted): Entra has no manager reference to a user that does not exist."""
+        m = np.where(self.move_day <= day, self.manager_moved, self.manager)
+        return np.where((m >= 0) & self.present(day)[np.maximum(m, 0)], m, -1)
 
     def adoption_rate(self, dept: int, day: int) -> float:
         """The share of a department's licensed people who adopt Copilot in the week of `day`."""
