@@ -104,6 +104,7 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
         except Exception:
             con.execute("rollback")
             raise
+        # the checks see the same scope: the rows this transform wrote (older rows were checked when written)
         for f in sorted((db.SQL_DIR / "checks").glob("*.sql")):
             n = con.execute(f"select count(*) from ({f.read_text().rstrip().rstrip(';')})").fetchone()[0]
             if n:
@@ -140,8 +141,6 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool) 
         _run(con, report, f, inc, full=sc.full)
         if f.stem == CALENDAR and not sc.full:
             scope.set_from_week(con, sc, before, scope.changed_activity(con))
-    con.execute("reset variable from_as_of")
-    con.execute("reset variable from_week")
     scope.save(con, every)
 
 

@@ -1,8 +1,8 @@
 select 'mart_usage_by_group' as mart, active_rate as rate from mart_usage_by_group
-where active_rate not between 0 and 1 or active_users > licensed_users
+where in_as_of_scope(as_of) and (active_rate not between 0 and 1 or active_users > licensed_users)
 union all
 select 'mart_adoption_weekly', active_rate from mart_adoption_weekly
-where active_rate not between 0 and 1 or habit_rate not between 0 and 1
+where in_week_scope(week_start) and (active_rate not between 0 and 1 or habit_rate not between 0 and 1)
 union all
 select 'mart_stagnation', active_rate from mart_stagnation where active_rate not between 0 and 1
 union all
