@@ -22,6 +22,7 @@ from connector.simulator.server import Fault, Simulator
 from connector.simulator.tenant import Tenant
 from tests.conftest import END, marts, write_config
 from tests.simulated_warehouse import copy_warehouse
+from warehouse import db
 from warehouse.config import Config, Secrets, load_config
 from warehouse.scope import NOTHING
 from warehouse.transform import TransformReport, transform
@@ -108,6 +109,23 @@ def test_each_daily_transform_rebuilds_only_the_new_day_and_matches_a_full_rebui
     s = step().scope
     assert not s.full and s.from_as_of == NOTHING and s.from_week == NOTHING
     assert s.describe() == "incremental: no report date changed"
+    _checks_see_the_scope(tmp_path / "full-2" / "wh.duckdb")
+
+
+def _checks_see_the_scope(path: Path) -> None:
+    """A check finds a bad row among the rows in scope, and ignores rows outside it (checked when written)."""
+    check = (db.SQL_DIR / "checks" / "rates_within_0_1.sql").read_text()
+    con = duckdb.connect(str(path))
+    try:
+        first, last = con.execute("select min(as_of), max(as_of) from mart_usage_by_group").fetchone()
+        assert con.execute(f"select count(*) from ({check})").fetchone()[0] == 0
+        con.execute("update mart_usage_by_group set active_rate = 1.5 where dimension = 'tenant' and app = 'any' "
+                    "and window_days = 28 and as_of in (?, ?)", [first, last])
+        assert con.execute(f"select count(*) from ({check})").fetchone()[0] == 2
+        con.execute("set variable from_as_of = ?::date", [last])
+        assert con.execute(f"select count(*) from ({check})").fetchone()[0] == 1
+    finally:
+        con.close()
 
 
 def test_a_manager_renamed_relabels_history_and_a_parameter_change_rebuilds_all(daily, tmp_path: Path):
