@@ -2,7 +2,7 @@
 -- active users, active rate, active days per active user, prompts (v2, 'any' and 'copilot_chat'),
 -- breadth (apps per active user, on the 'any' row) and habit rate (active on >= 12 of the last 28 days).
 -- increment: week_start >= from_week
--- order: week_start, dimension, app, group_name
+-- order: dimension, group_name, app, week_start
 with params as (
     select (select num from _model_params where name = 'min_group_size')::integer as min_size
 ),
