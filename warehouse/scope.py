@@ -62,6 +62,7 @@ class Scope:
 
     full: bool
     reason: str
+    fingerprint: str = ""  # of the model files and parameters this transform builds with (saved at the end)
     from_as_of: date | None = None
     from_week: date | None = None
 
@@ -95,19 +96,19 @@ def _query(name: str) -> str:
 
 def decide(con: duckdb.DuckDBPyConnection, files: list[Path], tables: list[str], *, force_full: bool) -> Scope:
     """Full or incremental, and for incremental the report dates with new loads (user changes come later)."""
-    saved = _fingerprint_saved(con)
+    saved, now = _fingerprint_saved(con), fingerprint(con, files)
     missing = [t for t in tables if not con.execute(
         "select 1 from duckdb_tables() where table_name = ?", [t]).fetchone()]
     if force_full:
-        return Scope(True, "asked for")
+        return Scope(True, "asked for", now)
     if saved is None:
-        return Scope(True, "first transform")
-    if saved != fingerprint(con, files):
-        return Scope(True, "the model or its [model] parameters changed")
+        return Scope(True, "first transform", now)
+    if saved != now:
+        return Scope(True, "the model or its [model] parameters changed", now)
     if missing:
-        return Scope(True, f"{', '.join(missing)} missing")
+        return Scope(True, f"{', '.join(missing)} missing", now)
     new = con.execute(_query("new_loads")).fetchone()[0]
-    return Scope(False, "", from_as_of=new or NOTHING)
+    return Scope(False, "", now, from_as_of=new or NOTHING)
 
 
 def set_from_as_of(con: duckdb.DuckDBPyConnection, scope: Scope, candidate: date | None) -> None:
@@ -135,9 +136,8 @@ def set_from_week(con: duckdb.DuckDBPyConnection, scope: Scope, *activity: date 
     con.execute("set variable from_week = ?::date", [scope.from_week])
 
 
-def save(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
+def save(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     """Remember the model fingerprint and the newest Copilot user-detail load this transform covered."""
     con.execute("create or replace table _transform_state as select ? as fingerprint, "
                 "(select coalesce(max(_loaded_at), '-infinity'::timestamptz) from raw_copilot_usage_user_detail) "
-                "as loaded_at, "
-                "now() as transformed_at", [fingerprint(con, files)])
+                "as loaded_at, now() as transformed_at", [scope.fingerprint])

@@ -121,7 +121,8 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool) 
     model_files = files["intermediate"] + files["marts"]
     for f in files["staging"]:
         _run(con, report, f, None, full=True)
-    keyed = [f.stem for f in model_files if scope.increment_of(f.read_text())]
+    increments = {f: scope.increment_of(f.read_text()) for f in model_files}
+    keyed = [f.stem for f, inc in increments.items() if inc]
     sc = report.scope = scope.decide(con, every, [*keyed, USER_GROUPS], force_full=full)
     if not sc.full:
         # the users' groups first: a change there moves the report-date scope back
@@ -134,14 +135,14 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool) 
         model_files.remove(groups)
     log.debug("transform: %s", sc.describe())
     for f in model_files:
-        inc = scope.increment_of(f.read_text())
+        inc = increments[f]
         if inc and inc.variable == "from_week" and not sc.full and sc.from_week is None:
             raise TransformError(f"{f.name} is built by week before {CALENDAR} has set the week scope")
         before = scope.changed_activity(con) if f.stem == CALENDAR and not sc.full else None
         _run(con, report, f, inc, full=sc.full)
         if f.stem == CALENDAR and not sc.full:
             scope.set_from_week(con, sc, before, scope.changed_activity(con))
-    scope.save(con, every)
+    scope.save(con, sc)
 
 
 def _run(con: duckdb.DuckDBPyConnection, report: TransformReport, f: Path, inc: scope.Increment | None, *,
