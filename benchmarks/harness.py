@@ -22,7 +22,7 @@ from connector.simulator.backfill import backfill
 from connector.simulator.directory import MAX_PAGE_SIZE, changed_users
 from connector.simulator.server import Simulator
 from connector.simulator.tenant import Tenant
-from warehouse.config import Config, load_config
+from warehouse.config import Config, WarehouseConfig, load_config
 
 from . import measure
 
@@ -82,7 +82,8 @@ def run_size(users: int, opts: Options, progress: Callable[[str], None] = print)
     work = opts.workdir / size_label(users)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    res: dict = {"users": users, "history_days": opts.days, "memory_limit": opts.memory_limit}
+    res: dict = {"users": users, "history_days": opts.days, "memory_limit": opts.memory_limit,
+                 "incremental_memory_limit": "" if opts.memory_limit else WarehouseConfig().incremental_memory_limit}
     live_day = opts.days  # days 0..days-1 are history, the live run collects the day after
 
     t0 = time.perf_counter()

@@ -131,9 +131,13 @@ def print_transform(result: JobResult) -> None:
         return
     for name, secs in report.timings:
         logging.getLogger("copilot_usage.transform").debug("%s %.2fs", name, secs)
-    how = f" ({report.scope.describe()})" if report.scope else ""
+    how = f" ({report.scope.describe()}{', memory limit ' + report.memory_cap if report.memory_cap else ''})" \
+        if report.scope else ""
     console.print(f"transform: {len(report.timings)} object(s) built in {report.seconds:.1f} s{escape(how)}"
                   + (f"; [red]{len(report.failed_checks)} check(s) failed[/]" if report.failed_checks else ""))
+    if report.over_memory_cap:
+        console.print(f"  [yellow]the increment needed more than {report.over_memory_cap} "
+                      "([warehouse] incremental_memory_limit); it was built again without that limit[/]")
     for name, n in report.failed_checks:
         console.print(f"  [red]check {name}: {n} offending row(s)[/]")
 

@@ -70,9 +70,11 @@ def daily(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
             sim.state.day = day
             assert collect(cfg, secrets=Secrets(None, sim.state.token, None)).exit_code == 0
 
-        def step() -> TransformReport:
-            r = transform(cfg.warehouse.path, cfg.model)
+        def step(**limit: str) -> TransformReport:
+            limit.setdefault("incremental_memory_limit", cfg.warehouse.incremental_memory_limit)
+            r = transform(cfg.warehouse.path, cfg.model, **limit)
             assert r.failed_checks == []
+            assert r.memory_cap == ("" if r.scope.full or r.over_memory_cap else limit["incremental_memory_limit"])
             return r
 
         yield cfg, sim, tenant, collect_day, step
@@ -142,7 +144,11 @@ def test_a_manager_renamed_relabels_history_and_a_parameter_change_rebuilds_all(
     first_as_of = con.execute("select min(as_of) from int_copilot_snapshots").fetchone()[0]
     con.close()
     collect_day(30)
-    s = step().scope
+    # a relabel reaching back to the first snapshot needs more than a daily increment: under a memory limit
+    # too small for it, the transform is rolled back and built again without the limit, not failed
+    r = step(incremental_memory_limit="4MB")
+    assert r.over_memory_cap == "4MB" and r.memory_cap == ""
+    s = r.scope
     assert not s.full and s.from_as_of == first_as_of, s.describe()
     con = duckdb.connect(cfg.warehouse.path, read_only=True)
     teams = {r[0] for r in con.execute("select distinct manager_team from int_user_snapshot").fetchall()}

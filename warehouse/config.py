@@ -106,12 +106,18 @@ class ModelConfig(_Section):
     stagnation: StagnationConfig = StagnationConfig()
 
 
+_MEMORY = r"^(|\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB))$"  # a DuckDB memory_limit, or "" for none
+
+
 class WarehouseConfig(_Section):
     path: str = "copilot_usage.duckdb"
     lock_timeout_seconds: float = Field(60.0, ge=0)
     # DuckDB's memory limit while loading and transforming ("" = DuckDB's default, 80 % of RAM); beyond it
     # DuckDB spills to disk instead of growing
-    memory_limit: str = Field("", pattern=r"^(|\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB))$")
+    memory_limit: str = Field("", pattern=_MEMORY)
+    # the limit of an incremental transform when memory_limit is "" ("" = none); one that needs more is built
+    # again without it
+    incremental_memory_limit: str = Field("1GB", pattern=_MEMORY)
 
 
 class ScheduleConfig(_Section):

@@ -27,6 +27,8 @@ class TransformReport:
     failed_checks: list[tuple[str, int]] = field(default_factory=list)
     seconds: float = 0.0
     scope: scope.Scope | None = None
+    memory_cap: str = ""  # the incremental memory limit the model was built under ("" = none)
+    over_memory_cap: str = ""  # the cap an incremental build ran out of before it was built again without it
 
 
 def ordered(files: list[Path]) -> list[Path]:
@@ -51,6 +53,10 @@ def ordered(files: list[Path]) -> list[Path]:
 
 class TransformError(Exception):
     """A model file failed; the message names the SQL file."""
+
+    def __init__(self, message: str, *, out_of_memory: bool = False) -> None:
+        super().__init__(message)
+        self.out_of_memory = out_of_memory
 
 
 def _write_params(con: duckdb.DuckDBPyConnection, model: ModelConfig) -> None:
@@ -89,21 +95,38 @@ def _load_overrides(con: duckdb.DuckDBPyConnection, path: str) -> None:
 
 
 def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: float = 60.0,
-              memory_limit: str = "", full: bool = False) -> TransformReport:
-    """Build the model in one transaction (incrementally when it can, see `scope`), then run the checks."""
+              memory_limit: str = "", incremental_memory_limit: str = "", full: bool = False) -> TransformReport:
+    """Build the model in one transaction (incrementally when it can, see `scope`), then run the checks.
+
+    An incremental build runs under `incremental_memory_limit` unless `memory_limit` is set: it touches a few
+    days, and DuckDB would otherwise keep the history it read cached up to 80 % of RAM. Should the increment
+    need more (a relabel that reaches far back), it is rolled back and built again without the cap.
+    """
     report = TransformReport()
     t0 = time.perf_counter()
     con = db.connect(path, wait_seconds=wait_seconds, memory_limit=memory_limit)
     try:
         db.migrate(con)
-        con.execute("begin")
-        try:
-            _write_params(con, model or ModelConfig())
-            _build(con, report, full)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
+        cap = "" if memory_limit else incremental_memory_limit
+        while True:
+            con.execute("begin")
+            try:
+                _write_params(con, model or ModelConfig())
+                _build(con, report, full, cap)
+                con.execute("commit")
+                break
+            except Exception as e:
+                con.execute("rollback")
+                oom = isinstance(e, duckdb.OutOfMemoryException) or getattr(e, "out_of_memory", False)
+                if not (oom and report.memory_cap):
+                    raise
+                log.warning("the incremental transform needed more than %s (incremental_memory_limit); "
+                            "building it again without that limit", report.memory_cap)
+                con.execute("reset memory_limit")
+                report.over_memory_cap, report.memory_cap, cap = report.memory_cap, "", ""
+                report.timings.clear()
+        if report.memory_cap:
+            con.execute("reset memory_limit")
         # the checks see the same scope: the rows this transform wrote (older rows were checked when written)
         for f in sorted((db.SQL_DIR / "checks").glob("*.sql")):
             n = con.execute(f"select count(*) from ({f.read_text().rstrip().rstrip(';')})").fetchone()[0]
@@ -115,7 +138,7 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
     return report
 
 
-def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool) -> None:
+def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, cap: str) -> None:
     files = {layer: ordered(sorted((db.SQL_DIR / layer).glob("*.sql"))) for layer in LAYERS}
     every = [f for layer in LAYERS for f in files[layer]]
     model_files = files["intermediate"] + files["marts"]
@@ -124,6 +147,9 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool) 
     increments = {f: scope.increment_of(f.read_text()) for f in model_files}
     keyed = [f.stem for f, inc in increments.items() if inc]
     sc = report.scope = scope.decide(con, every, [*keyed, USER_GROUPS], force_full=full)
+    if not sc.full and cap:
+        con.execute(f"set memory_limit = '{cap}'")  # validated by [warehouse] incremental_memory_limit's pattern
+        report.memory_cap = cap
     if not sc.full:
         # the users' groups first: a change there moves the report-date scope back
         scope.set_from_as_of(con, sc, None)
@@ -164,5 +190,6 @@ def _run(con: duckdb.DuckDBPyConnection, report: TransformReport, f: Path, inc: 
                 anti = f" where not exists (select 1 from {f.stem} t where {keep})" if keep else ""
                 con.execute(f"insert into {f.stem} by name select * from (\n{sql}\n) b{anti}{order}")
     except duckdb.Error as e:
-        raise TransformError(f"{f.parent.name}/{f.name}: {e}") from None
+        raise TransformError(f"{f.parent.name}/{f.name}: {e}",
+                             out_of_memory=isinstance(e, duckdb.OutOfMemoryException)) from None
     report.timings.append((f"{f.parent.name}/{f.stem}", time.perf_counter() - t))
