@@ -67,7 +67,7 @@ def sync(cfg: Config, week: str | date | None = None) -> tuple[date, list[FlagSt
         states = plan(con, start, cfg.alerts.dimensions)
         con.execute("begin")
         try:
-            result = [_save(con, s, now) for s in states]
+            result = _save(con, states, now)
             con.execute("commit")
         except Exception:
             con.execute("rollback")
@@ -77,24 +77,46 @@ def sync(cfg: Config, week: str | date | None = None) -> tuple[date, list[FlagSt
     return start, result
 
 
-def _save(con: duckdb.DuckDBPyConnection, s: FlagState, now: datetime) -> FlagState:
-    g = s.flag
-    if s.followup_id is None:
-        fid = con.execute(
-            "insert into followups (dimension, group_name, episode_start, last_flagged_week, status, owner, "
-            "opened_reason, created_at, updated_at) values (?, ?, ?, ?, 'open', ?, ?, ?, ?) returning id",
-            [g.dimension, g.group_name, g.episode_start, g.week_start, g.champion_email, g.reason, now, now],
-        ).fetchone()[0]
-        record_event(con, fid, now, None, "opened", None, "open", f"week {g.week_start}: {g.reason}")
-        return FlagState(g, fid, "open", g.champion_email, None)
-    con.execute("update followups set last_flagged_week = greatest(last_flagged_week, ?) where id = ?",
-                [g.week_start, s.followup_id])
-    if s.status == "snoozed" and s.skip_reason is None:
-        con.execute("update followups set status = 'open', snooze_until = null, updated_at = ? where id = ?",
-                    [now, s.followup_id])
-        record_event(con, s.followup_id, now, None, "snooze_ended", "snoozed", "open",
-               f"week {g.week_start}: still flagged after the snooze: {g.reason}")
-        return FlagState(g, s.followup_id, "open", s.owner, None)
-    return s
+def _save(con: duckdb.DuckDBPyConnection, states: list[FlagState], now: datetime) -> list[FlagState]:
+    """Write the plan in a few statements (thousands of manager teams can flag in one week)."""
+    opened = _open(con, [s.flag for s in states if s.followup_id is None], now)
+    seen = [s for s in states if s.followup_id is not None]
+    if seen:
+        con.execute("update followups f set last_flagged_week = u.week "
+                    "from (select unnest(?::integer[]) as id, unnest(?::date[]) as week) u "
+                    "where f.id = u.id and f.last_flagged_week < u.week",
+                    [[s.followup_id for s in seen], [s.flag.week_start for s in seen]])
+    out = []
+    for s in states:
+        g = s.flag
+        if s.followup_id is None:
+            out.append(FlagState(g, opened[(g.dimension, g.group_name)], "open", g.champion_email, None))
+        elif s.status == "snoozed" and s.skip_reason is None:
+            con.execute("update followups set status = 'open', snooze_until = null, updated_at = ? where id = ?",
+                        [now, s.followup_id])
+            record_event(con, s.followup_id, now, None, "snooze_ended", "snoozed", "open",
+                         f"week {g.week_start}: still flagged after the snooze: {g.reason}")
+            out.append(FlagState(g, s.followup_id, "open", s.owner, None))
+        else:
+            out.append(s)
+    return out
 
 
+def _open(con: duckdb.DuckDBPyConnection, flags: list[FlaggedGroup], now: datetime) -> dict[tuple[str, str], int]:
+    """Open one follow-up per newly flagged group, each with its `opened` event; their ids by group."""
+    if not flags:
+        return {}
+    rows = con.execute(
+        "insert into followups (dimension, group_name, episode_start, last_flagged_week, status, owner, "
+        "opened_reason, created_at, updated_at) select unnest(?::varchar[]), unnest(?::varchar[]), "
+        "unnest(?::date[]), unnest(?::date[]), 'open', unnest(?::varchar[]), unnest(?::varchar[]), ?, ? "
+        "returning id, dimension, group_name",
+        [[g.dimension for g in flags], [g.group_name for g in flags], [g.episode_start for g in flags],
+         [g.week_start for g in flags], [g.champion_email for g in flags], [g.reason for g in flags], now, now],
+    ).fetchall()
+    ids = {(d, name): fid for fid, d, name in rows}
+    con.execute("insert into followup_events (followup_id, event_at, author, kind, old_value, new_value, note) "
+                "select unnest(?::integer[]), ?, null, 'opened', null, 'open', unnest(?::varchar[])",
+                [[ids[(g.dimension, g.group_name)] for g in flags], now,
+                 [f"week {g.week_start}: {g.reason}" for g in flags]])
+    return ids
