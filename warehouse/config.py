@@ -115,8 +115,8 @@ class WarehouseConfig(_Section):
     # DuckDB's memory limit while loading and transforming ("" = DuckDB's default, 80 % of RAM); beyond it
     # DuckDB spills to disk instead of growing
     memory_limit: str = Field("", pattern=_MEMORY)
-    # the limit of an incremental transform when memory_limit is "" ("" = none); one that needs more is built
-    # again without it
+    # the limit of an incremental transform of up to 14 report dates when memory_limit is "" ("" = none); one
+    # that needs more is built again without it
     incremental_memory_limit: str = Field("1GB", pattern=_MEMORY)
 
 

@@ -123,6 +123,14 @@ def user_group_changes(con: duckdb.DuckDBPyConnection) -> date | None:
     return con.execute(_query("user_group_changes")).fetchone()[0]
 
 
+def report_dates_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> int:
+    """How many report dates already built the increment rebuilds."""
+    if scope.full or scope.from_as_of in (None, NOTHING):
+        return 0
+    return con.execute("select count(distinct as_of) from int_copilot_snapshots where as_of >= ?",
+                       [scope.from_as_of]).fetchone()[0]
+
+
 def changed_activity(con: duckdb.DuckDBPyConnection) -> date | None:
     """The earliest activity date among calendar rows first reported in the scope."""
     return con.execute(_query("changed_activity")).fetchone()[0]

@@ -16,6 +16,9 @@ from .config import ModelConfig
 LAYERS = ("staging", "intermediate", "marts")
 USER_GROUPS = "int_user_groups"  # rebuilt first in an incremental transform: its changes widen the scope
 CALENDAR = "int_activity_days"  # its changed dates decide the week scope
+# incremental_memory_limit applies to increments of up to this many already-built report dates (daily runs,
+# a re-collected day, a week of catching up); a longer one (a relabelled manager team) is as big as a full rebuild
+CAPPED_DATES = 14
 log = logging.getLogger("copilot_usage.transform")
 
 
@@ -98,9 +101,9 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
               memory_limit: str = "", incremental_memory_limit: str = "", full: bool = False) -> TransformReport:
     """Build the model in one transaction (incrementally when it can, see `scope`), then run the checks.
 
-    An incremental build runs under `incremental_memory_limit` unless `memory_limit` is set: it touches a few
-    days, and DuckDB would otherwise keep the history it read cached up to 80 % of RAM. Should the increment
-    need more (a relabel that reaches far back), it is rolled back and built again without the cap.
+    An incremental build of up to `CAPPED_DATES` report dates runs under `incremental_memory_limit` unless
+    `memory_limit` is set: it touches a few days, and DuckDB would otherwise keep the history it read cached, up
+    to 80 % of RAM. Should it need more, it is rolled back and built again without that limit.
     """
     report = TransformReport()
     t0 = time.perf_counter()
@@ -157,6 +160,10 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
         groups = next(f for f in model_files if f.stem == USER_GROUPS)
         _run(con, report, groups, None, full=True)
         scope.set_from_as_of(con, sc, scope.user_group_changes(con))
+        if report.memory_cap and scope.report_dates_in_scope(con, sc) > CAPPED_DATES:
+            log.info("the increment reaches back to %s: built without incremental_memory_limit", sc.from_as_of)
+            con.execute("reset memory_limit")
+            report.memory_cap = ""
         con.execute("drop table _prev_user_groups")
         model_files.remove(groups)
     log.debug("transform: %s", sc.describe())
