@@ -74,6 +74,17 @@ def test_weekly_active_users_match_ground_truth(model):
         assert (n, active) == (int(members.sum()), truth_active), (ws, group)
 
 
+def test_weekly_prompts_are_the_7_day_counts_of_the_weeks_last_snapshot(model):
+    cfg, _, t = model
+    rows = q(cfg, "select week_end, group_name, prompts from mart_adoption_weekly where dimension = 'department' "
+                  "and app = 'any' and complete_week and prompts is not null order by 1, 2")
+    assert len(rows) >= 5 * 4
+    for we, group, prompts in rows:
+        d = t.day_of(we)
+        members = t.licensed(d) & (np.array([dept_name(int(x)) for x in t.dept_on(d)]) == group)
+        assert prompts == int(t.window(d, 7)[1][members].sum()), (we, group)
+
+
 def test_stagnation_flags_flat_low_and_declining_not_growing_or_high(model):
     cfg, _, _ = model
     rows = q(cfg, "select group_name, flagged, status, reason, history_weeks from mart_stagnation "
