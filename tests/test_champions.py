@@ -16,6 +16,7 @@ from warehouse.champions import (
     save_champion,
 )
 from warehouse.config import load_config
+from warehouse.status import read_status
 
 HEADER = "dimension,group_name,champion_name,champion_email,manager_email\n"
 
@@ -94,6 +95,28 @@ def test_unknown_groups_warn_with_a_suggestion(model_warehouse, tmp_path):
     assert result.saved == 1
     assert result.warnings == [(2, "no department group 'Markting' in the data yet (did you mean 'Marketing'?); "
                                    "saved anyway")]
+
+
+def test_status_names_champions_whose_group_is_gone_with_its_likely_new_name(model_warehouse, tmp_path):
+    cfg = copy_warehouse(model_warehouse[0], tmp_path / "wh")
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    team = con.execute("select group_name from mart_stagnation where dimension = 'manager' and group_name like '%(%)' "
+                       "order by all limit 1").fetchone()[0]
+    con.close()
+    name, upn = team.rsplit(" (", 1)
+    save_champion(cfg, "manager", f"Before Rename ({upn}", "Mo", "mo@contoso.example")  # Entra renamed the manager
+    save_champion(cfg, "department", "Markting", "Mia", "mia@contoso.example")
+    save_champion(cfg, "department", "Marketing", "Max", "max@contoso.example")
+    save_champion(cfg, "job_function", "Basket Weaver", "Bo", "bo@contoso.example")
+    st = read_status(cfg.warehouse.path)
+    assert st.unmatched_champions == [("department", "Markting", "mia@contoso.example", "Marketing"),
+                                      ("job_function", "Basket Weaver", "bo@contoso.example", None),
+                                      ("manager", f"Before Rename ({upn}", "mo@contoso.example", team)]
+    out = CliRunner().invoke(cli, ["status", "--config", cfg.source])
+    text = " ".join(out.output.split())
+    assert out.exit_code == 0
+    assert f"champion mo@contoso.example of manager 'Before Rename ({upn}': no such group" in text
+    assert f"now {team!r}?" in text and "max@contoso.example" not in text
 
 
 def test_form_functions_for_the_dashboard(cfg):

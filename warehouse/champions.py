@@ -129,6 +129,26 @@ def _known_groups(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]] | None
     return known
 
 
+def unmatched(con: duckdb.DuckDBPyConnection) -> tuple[object, list[tuple[str, str, str, str | None]]]:
+    """Champions whose group is not in the latest evaluated week (renamed in Entra, or gone), so no alert reaches
+    them: (week, [(dimension, group, champion e-mail, the likeliest current group or None)])."""
+    tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    if not {"mart_stagnation", "champions"} <= tables:
+        return None, []
+    week = con.execute("select max(week_start) from mart_stagnation").fetchone()[0]
+    current: dict[str, list[str]] = {}
+    for dim, group in con.execute("select dimension, group_name from mart_stagnation where week_start = ?",
+                                  [week]).fetchall():
+        current.setdefault(dim, []).append(group)
+    rows = con.execute("select dimension, group_name, champion_email from champions order by all").fetchall()
+    out = []
+    for dim, group, email in rows:
+        if group not in current.get(dim, []):
+            close = difflib.get_close_matches(group, current.get(dim, []), n=1)  # a manager team keeps its "(upn)"
+            out.append((dim, group, email, close[0] if close else None))
+    return week, out
+
+
 def import_champions(cfg: Config, path: str | Path, *, replace: bool = False) -> ImportResult:
     """Load a champions CSV: valid lines are upserted by (dimension, group); bad lines are reported and skipped.
 

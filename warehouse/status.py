@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import db
+from .champions import unmatched
 
 
 @dataclass
@@ -16,6 +17,8 @@ class Status:
     last_runs: list[tuple]  # (report, period, status, finished_at, report_refresh_date, message)
     data_note: str | None
     flagged: list[tuple]  # (week_start, dimension, group_name, reason, champion_name)
+    week: object = None  # the latest evaluated week
+    unmatched_champions: list[tuple] = field(default_factory=list)  # (dimension, group, e-mail, likely group)
 
 
 def read_status(path: str, wait_seconds: float = 10.0, limit: int = 15) -> Status:
@@ -38,6 +41,7 @@ def read_status(path: str, wait_seconds: float = 10.0, limit: int = 15) -> Statu
             "select week_start, dimension, group_name, reason, champion_name from mart_stagnation "
             "where flagged and week_start = (select max(week_start) from mart_stagnation) "
             "order by dimension, active_rate limit ?", [limit]).fetchall()
-        return Status(as_of, tenant, last_runs, note[0] if note else None, flagged)
+        week, lost = unmatched(con)
+        return Status(as_of, tenant, last_runs, note[0] if note else None, flagged, week, lost)
     finally:
         con.close()
