@@ -166,7 +166,7 @@ def print_status(st: Status) -> None:
     for dim, group, email, likely in st.unmatched_champions:
         console.print(f"[yellow]champion {escape(email)} of {dim} {escape(repr(group))}: no such group in the week "
                       f"of {st.week} (renamed or gone), so no alert reaches them"
-                      + (f"; now {escape(repr(likely))}?" if likely else "") + "[/]")
+                      + (f"; did you mean {escape(repr(likely))}?" if likely else "") + "[/]")
     if st.unmatched_champions:
         console.print("  re-assign with `copilot-usage champions import` or under Champions on the dashboard's "
                       "Stagnation & follow-up page")

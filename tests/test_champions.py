@@ -116,7 +116,7 @@ def test_status_names_champions_whose_group_is_gone_with_its_likely_new_name(mod
     text = " ".join(out.output.split())
     assert out.exit_code == 0
     assert f"champion mo@contoso.example of manager 'Before Rename ({upn}': no such group" in text
-    assert f"now {team!r}?" in text and "max@contoso.example" not in text
+    assert f"did you mean {team!r}?" in text and "max@contoso.example" not in text
 
 
 def test_form_functions_for_the_dashboard(cfg):
