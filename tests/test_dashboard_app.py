@@ -244,7 +244,7 @@ def test_followup_edits_are_saved_and_a_running_collection_is_reported(dash_cfg,
 
 
 def test_admin_edits_champions(dash_cfg, monkeypatch):
-    from warehouse.champions import list_champions
+    from warehouse.champions import list_champions, save_champion
 
     at = app(dash_cfg, monkeypatch)
     at.run()
@@ -259,3 +259,10 @@ def test_admin_edits_champions(dash_cfg, monkeypatch):
     assert "Champion saved." in [s.value for s in at.success]
     assert ("department", "Legal", "lee.legal@contoso.com") in {
         (c.dimension, c.group_name, c.champion_email) for c in list_champions(dash_cfg)}
+
+    # a champion whose group is gone from the data (a renamed department) is pointed out
+    assert not [w for w in at.warning if "champion(s) have a group" in w.value]
+    save_champion(dash_cfg, "department", "Legal <Old>", "Lou", "lou@contoso.com")
+    at.run()
+    lost = [w.value for w in at.warning if "champion(s) have a group" in w.value]
+    assert len(lost) == 1 and "1 champion(s)" in lost[0] and "Legal &lt;Old&gt;" in lost[0], lost  # as text

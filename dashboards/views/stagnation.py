@@ -122,6 +122,12 @@ if viewer.is_admin:
     champs = r.champions()
     st.dataframe(champs, hide_index=True, width="stretch")
     all_groups = r.stagnation(week)
+    latest = all_groups if week == weeks[0] else r.stagnation(weeks[0])
+    known = set(zip(latest["dimension"], latest["group_name"], strict=True))
+    lost = [f"{d}: {g}" for d, g in zip(champs["dimension"], champs["group_name"], strict=True) if (d, g) not in known]
+    if lost:
+        st.warning(f"{len(lost)} champion(s) have a group that is not in the data of the week of {weeks[0]} (renamed "
+                   f"in Entra, or gone), so no alert reaches them: {md('; '.join(lost))}. Re-assign them below.")
     with st.form("champion"):
         st.write("**Add or replace a group's champion**")
         cdim = st.selectbox("Dimension", DIMENSIONS, format_func=filters.DIMENSIONS.get)
