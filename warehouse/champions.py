@@ -119,34 +119,35 @@ def read_csv(path: str | Path) -> tuple[list[tuple[int, Champion]], ImportResult
     return rows, result
 
 
-def _known_groups(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]] | None:
+def _known_groups(con: duckdb.DuckDBPyConnection, week: object = None) -> dict[str, list[str]] | None:
+    """The groups per dimension in `mart_stagnation` (of `week`, else of any week); None before the first
+    transform."""
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     if "mart_stagnation" not in tables:
         return None
     known: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
-    for dim, group in con.execute("select distinct dimension, group_name from mart_stagnation").fetchall():
+    for dim, group in con.execute("select distinct dimension, group_name from mart_stagnation "
+                                  "where week_start = ? or ? is null", [week, week]).fetchall():
         known.setdefault(dim, []).append(group)
     return known
+
+
+def _closest(group: str, names: list[str]) -> str | None:
+    """The likeliest meant (or renamed) group: a manager team keeps its "(upn)", a department most of its name."""
+    close = difflib.get_close_matches(group, names, n=1)
+    return close[0] if close else None
 
 
 def unmatched(con: duckdb.DuckDBPyConnection) -> tuple[object, list[tuple[str, str, str, str | None]]]:
     """Champions whose group is not in the latest evaluated week (renamed in Entra, or gone), so no alert reaches
     them: (week, [(dimension, group, champion e-mail, the likeliest current group or None)])."""
-    tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-    if not {"mart_stagnation", "champions"} <= tables:
+    try:
+        week = con.execute("select max(week_start) from mart_stagnation").fetchone()[0]
+    except duckdb.CatalogException:  # no model yet
         return None, []
-    week = con.execute("select max(week_start) from mart_stagnation").fetchone()[0]
-    current: dict[str, list[str]] = {}
-    for dim, group in con.execute("select dimension, group_name from mart_stagnation where week_start = ?",
-                                  [week]).fetchall():
-        current.setdefault(dim, []).append(group)
+    current = _known_groups(con, week) or {}
     rows = con.execute("select dimension, group_name, champion_email from champions order by all").fetchall()
-    out = []
-    for dim, group, email in rows:
-        if group not in current.get(dim, []):
-            close = difflib.get_close_matches(group, current.get(dim, []), n=1)  # a manager team keeps its "(upn)"
-            out.append((dim, group, email, close[0] if close else None))
-    return week, out
+    return week, [(d, g, e, _closest(g, current.get(d, []))) for d, g, e in rows if g not in current.get(d, [])]
 
 
 def import_champions(cfg: Config, path: str | Path, *, replace: bool = False) -> ImportResult:
@@ -162,8 +163,8 @@ def import_champions(cfg: Config, path: str | Path, *, replace: bool = False) ->
         if known is not None:
             for line, ch in rows:
                 if ch.group_name not in known.get(ch.dimension, []):
-                    close = difflib.get_close_matches(ch.group_name, known.get(ch.dimension, []), n=1)
-                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    close = _closest(ch.group_name, known.get(ch.dimension, []))
+                    hint = f" (did you mean {close!r}?)" if close else ""
                     result.warnings.append((line, f"no {ch.dimension} group {ch.group_name!r} in the data yet{hint}; "
                                                   "saved anyway"))
         now = datetime.now(UTC)
