@@ -94,6 +94,26 @@ class StagnationConfig(_Section):
     min_slope_points_per_week: float = Field(2.0, ge=0)
     decline_points_per_week: float = Field(3.0, gt=0)
     min_licensed_days: int = Field(30, ge=0)
+    # how sure the rule must be (one-sided) that a group is below target, or falling, before it flags it
+    confidence: float = Field(0.90, ge=0.5, lt=1)
+    # weeks of history the growth trend is fitted on (at least lookback_weeks); a group below target whose
+    # trend reaches the target within horizon_weeks is "on track", not flagged
+    trend_weeks: int = Field(8, ge=2, le=52)
+    horizon_weeks: int = Field(12, ge=1, le=52)
+
+    @model_validator(mode="after")
+    def _weeks(self) -> StagnationConfig:
+        if self.trend_weeks < self.lookback_weeks:
+            raise ValueError(f"trend_weeks ({self.trend_weeks}) must be at least lookback_weeks "
+                             f"({self.lookback_weeks})")
+        return self
+
+
+class LevelsConfig(_Section):
+    """Heatmap levels over the weekly active rate: cold < cool_from <= cool < warm_from <= warm < target <= hot."""
+
+    cool_from: float = Field(0.20, gt=0, lt=1)
+    warm_from: float = Field(0.40, gt=0, lt=1)
 
 
 class ModelConfig(_Section):
@@ -104,6 +124,15 @@ class ModelConfig(_Section):
     job_function_rules: list[JobFunctionRule] = []
     job_function_overrides_csv: str = ""
     stagnation: StagnationConfig = StagnationConfig()
+    levels: LevelsConfig = LevelsConfig()
+
+    @model_validator(mode="after")
+    def _bands(self) -> ModelConfig:
+        lv, target = self.levels, self.stagnation.target_rate
+        if not lv.cool_from < lv.warm_from < target:
+            raise ValueError(f"levels must rise: cool_from ({lv.cool_from}) < warm_from ({lv.warm_from}) < "
+                             f"[model.stagnation] target_rate ({target}), which is where 'hot' starts")
+        return self
 
 
 _MEMORY = r"^(|\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB))$"  # a DuckDB memory_limit, or "" for none
@@ -210,6 +239,8 @@ class AlertsConfig(_Section):
     cc_managers: bool = False
     compare_weeks: int = Field(4, ge=1, le=26)
     chart_max_groups: int = Field(25, ge=1, le=200)
+    # groups listed in one mail (by impact); the rest are "and N more" with a link to the dashboard
+    max_groups_per_mail: int = Field(8, ge=1, le=100)
     weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
     time: str = "08:00"
     smtp: SmtpConfig = SmtpConfig()
