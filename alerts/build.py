@@ -87,7 +87,7 @@ def build_batch(cfg: Config, week: date, states: list[FlagState], tenant: Flagge
     skipped = []
     digest_rows = []
     fallback = fallback_address(cfg)
-    for s in sorted(states, key=_order):
+    for s in sorted(states, key=by_impact):
         g = s.flag
         if s.skip_reason:
             skipped.append(s)
@@ -109,11 +109,34 @@ def build_batch(cfg: Config, week: date, states: list[FlagState], tenant: Flagge
     return AlertBatch(week, alerts, digest, skipped)
 
 
-def _order(s: FlagState) -> tuple:
+def by_impact(s: FlagState) -> tuple:
+    """Sort key of every list of flagged groups: most people short of target first, then by dimension and name."""
     dims = ("department", "job_function", "manager")
     g = s.flag
-    return (dims.index(g.dimension) if g.dimension in dims else 9, g.active_rate if g.active_rate is not None else 2,
-            g.group_name)
+    return (-(g.impact or 0.0), dims.index(g.dimension) if g.dimension in dims else 9, g.group_name)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A top-level group of a mail with the flagged manager teams of its department nested under it."""
+
+    state: FlagState
+    teams: list[FlagState] = field(default_factory=list)
+
+
+def nest(states: list[FlagState]) -> list[Item]:
+    """Manager teams whose `department` is a flagged department of the same mail go under it, once (by impact)."""
+    states = sorted(states, key=by_impact)
+    depts = {s.flag.group_name for s in states if s.flag.dimension == "department"}
+    teams: dict[str, list[FlagState]] = {}
+    top = []
+    for s in states:
+        dept = s.flag.department
+        if s.flag.dimension == "manager" and dept in depts:
+            teams.setdefault(dept, []).append(s)
+        else:
+            top.append(s)
+    return [Item(s, teams.get(s.flag.group_name, []) if s.flag.dimension == "department" else []) for s in top]
 
 
 def week_end(week_start: date) -> date:
@@ -121,15 +144,17 @@ def week_end(week_start: date) -> date:
     return week_start + timedelta(days=6)
 
 
-def dashboard_links(cfg: Config, groups: list[FlagState]) -> list[tuple[str, str]]:
-    """(dimension label, URL) per dimension: the dashboard heatmap filtered to these groups."""
-    by_dim: dict[str, list[str]] = {}
-    for s in groups:
-        by_dim.setdefault(s.flag.dimension, []).append(s.flag.group_name)
-    return [(DIMENSION_LABEL.get(d, d), group_link(cfg, d, names)) for d, names in by_dim.items()]
+def group_link(cfg: Config, dimension: str, group: str, week: date) -> str:
+    """`{dashboard_url}/my-groups?dimension=<dim>&group=<name>&week=<monday>`: that group's week and follow-up."""
+    params = [("dimension", dimension), ("group", group), ("week", week.isoformat())]
+    return f"{cfg.alerts.dashboard_url}/my-groups?{urlencode(params, quote_via=quote)}"
 
 
-def group_link(cfg: Config, dimension: str, groups: list[str]) -> str:
-    """`{dashboard_url}/heatmap?dimension=<dim>&group=<g1>&group=<g2>` with every value URL-encoded."""
-    params = [("dimension", dimension), *(("group", g) for g in groups)]
-    return f"{cfg.alerts.dashboard_url}/heatmap?{urlencode(params, quote_via=quote)}"
+def my_groups_link(cfg: Config, week: date) -> str:
+    """`{dashboard_url}/my-groups?week=<monday>`: every group of the signed-in champion."""
+    return f"{cfg.alerts.dashboard_url}/my-groups?{urlencode([('week', week.isoformat())])}"
+
+
+def attention_link(cfg: Config, week: date) -> str:
+    """`{dashboard_url}/attention?week=<monday>`: the admin page of flagged groups and who follows them up."""
+    return f"{cfg.alerts.dashboard_url}/attention?{urlencode([('week', week.isoformat())])}"

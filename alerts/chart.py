@@ -1,17 +1,50 @@
-"""The heatmap image in alert mails: groups x apps, weekly active rate, drawn by Altair and rendered to PNG."""
+"""The heatmap image in alert mails: groups x apps, the weekly active rate per app, drawn by Altair to PNG.
+
+Same threshold scale, colours and legend as the dashboard (`warehouse.levels`); suppressed or too-small cells are
+grey with a word, never a number.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 import altair as alt
+import duckdb
 import pandas as pd
 import vl_convert
 
-from warehouse.flags import HeatCell
+from warehouse import levels
+from warehouse.flags import query
 
 APPS = {"any": "Any app", "teams": "Teams", "word": "Word", "excel": "Excel", "powerpoint": "PowerPoint",
-        "outlook": "Outlook", "onenote": "OneNote", "loop": "Loop", "copilot_chat": "Copilot Chat"}
+        "outlook": "Outlook", "onenote": "OneNote", "loop": "Loop", "copilot_chat": "Chat"}
 DIM_SHORT = {"department": "dept", "job_function": "function", "manager": "team"}
-MAX_LABEL = 44
+HIDDEN_WORD = {"suppressed": "hidden", "too_small": "too few"}
+MAX_LABEL = 30
+CELL_W, CELL_H = 46, 24
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One group x app cell: the headline for that app, or why it has none (`hidden`)."""
+
+    dimension: str
+    group_name: str
+    app: str
+    eligible_users: int | None
+    active_rate: float | None
+    hidden: str | None  # suppressed | too_small | None
+
+
+def read_cells(con: duckdb.DuckDBPyConnection, week: date, groups: list[tuple[str, str]], *, lookback: int,
+               min_size: int) -> list[Cell]:
+    """The headline per app of `groups` at `week` (marts only: `sql/queries/alert_heatmap.sql`)."""
+    if not groups:
+        return []
+    rows = con.execute(query("alert_heatmap"), {"week": week, "groups": [list(g) for g in groups],
+                                                "lookback": lookback, "min_size": min_size}).fetchall()
+    return [Cell(*r) for r in rows]
 
 
 def _label(dimension: str, group: str, several_dims: bool) -> str:
@@ -21,34 +54,43 @@ def _label(dimension: str, group: str, several_dims: bool) -> str:
     return f"{text} ({DIM_SHORT.get(dimension, dimension)})" if several_dims else text
 
 
-def heatmap_chart(cells: list[HeatCell], groups: list[tuple[str, str]], title: str) -> alt.LayerChart:
-    """A groups x apps heatmap of the weekly active rate; suppressed cells are grey without a number."""
+def heatmap_chart(cells: list[Cell], groups: list[tuple[str, str]], title: str, bands: levels.Bands
+                  ) -> alt.LayerChart:
+    """A groups x apps heatmap of the weekly active rate on the dashboard's threshold scale."""
     several = len({d for d, _ in groups}) > 1
     order = [_label(d, g, several) for d, g in groups]
     rows = []
     for c in cells:
         if (c.dimension, c.group_name) not in groups or c.app not in APPS:
             continue
-        hidden = c.suppressed or c.active_rate is None
+        hidden = c.hidden or ("too_small" if c.active_rate is None else None)
+        level = hidden or bands.level(c.active_rate) or "too_small"
         rows.append({"group": _label(c.dimension, c.group_name, several), "app": APPS[c.app],
-                     "rate": None if hidden else round(c.active_rate, 4),
-                     "text": "n/a" if hidden else f"{c.active_rate:.0%}"})
-    df = pd.DataFrame(rows, columns=["group", "app", "rate", "text"])
+                     "rate": None if hidden else round(c.active_rate or 0.0, 4), "level": level,
+                     "text": HIDDEN_WORD.get(hidden or "", "") if hidden else levels.percent(c.active_rate)})
+    df = pd.DataFrame(rows, columns=["group", "app", "rate", "level", "text"])
+    legend = dict(zip(levels.LEVELS, bands.legend(), strict=True)) | {"suppressed": "hidden (privacy)",
+                                                                       "too_small": "too few people"}
+    shown = [lv for lv in legend if lv in levels.LEVELS or lv in set(df["level"])]
+    label_expr = " : ".join(f"datum.value === '{lv}' ? '{legend[lv]}'" for lv in shown) + " : ''"
+    fill = {**levels.COLOURS, "suppressed": levels.GREY, "too_small": levels.GREY}
+    ink = {**levels.TEXT_COLOURS, "suppressed": levels.GREY_TEXT, "too_small": levels.GREY_TEXT}
     base = alt.Chart(df).encode(
-        x=alt.X("app:N", sort=list(APPS.values()), title=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("app:N", sort=list(APPS.values()), title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=10, domain=False, ticks=False)),
+        y=alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelLimit=210, domain=False, ticks=False)),
     )
-    rect = base.mark_rect(stroke="white").encode(
-        color=alt.condition("datum.rate === null", alt.value("#d9d9d9"), alt.Color(
-            "rate:Q", title="weekly active", scale=alt.Scale(domain=[0, 0.2, 0.4, 0.6, 1],
-                                                              range=["#c0392b", "#e67e22", "#f1c40f", "#27ae60",
-                                                                     "#1e8449"]),
-            legend=alt.Legend(format="%", orient="bottom"))))
-    text = base.mark_text(fontSize=11).encode(text="text:N")
+    rect = base.mark_rect(stroke="white", strokeWidth=1.5).encode(color=alt.Color(
+        "level:N", title=levels.HEADLINE, scale=alt.Scale(domain=shown, range=[fill[lv] for lv in shown]),
+        legend=alt.Legend(orient="bottom", direction="horizontal", labelExpr=label_expr, symbolType="square",
+                          symbolSize=150, symbolStrokeWidth=0, columns=3, labelFontSize=10, titleFontSize=10)))
+    text = base.mark_text(fontSize=10).encode(text="text:N", color=alt.Color("level:N", scale=alt.Scale(
+        domain=list(ink), range=list(ink.values())), legend=None))
     return alt.layer(rect, text).properties(
-        title=title, width=max(9 * 62, 300), height=max(24 * len(order), 24))
+        title=alt.TitleParams(title, anchor="start", fontSize=12), width=CELL_W * len(APPS),
+        height=max(CELL_H * len(order), CELL_H)).resolve_scale(color="independent")
 
 
-def heatmap_png(cells: list[HeatCell], groups: list[tuple[str, str]], title: str) -> bytes:
+def heatmap_png(cells: list[Cell], groups: list[tuple[str, str]], title: str, bands: levels.Bands) -> bytes:
     """The heatmap as PNG bytes (deterministic for the same input)."""
-    return vl_convert.vegalite_to_png(heatmap_chart(cells, groups, title).to_json(), scale=2)
+    return vl_convert.vegalite_to_png(heatmap_chart(cells, groups, title, bands).to_json(), scale=2)

@@ -13,10 +13,11 @@ from warehouse import db
 from warehouse.alert_log import LogEntry, record, sent_keys
 from warehouse.config import Config
 from warehouse.episodes import FlagState, plan, sync
-from warehouse.flags import HeatCell, iso_week, read_flagged, read_heatmap, resolve_week
+from warehouse.flags import iso_week, read_flagged, resolve_week
 
 from .build import AlertBatch, build_batch, fallback_address
-from .render import render_alert, render_digest
+from .chart import Cell, read_cells
+from .render import charted, render_alert, render_digest
 from .send import AlertError, OutboxTransport, Transport, make_transport
 
 
@@ -71,7 +72,7 @@ def check_addresses(cfg: Config) -> None:
 
 
 def load_batch(cfg: Config, week: str | date | None = None, *, save_followups: bool = True
-               ) -> tuple[AlertBatch, list[HeatCell], set[tuple[str, str]]]:
+               ) -> tuple[AlertBatch, list[Cell], set[tuple[str, str]]]:
     """Read the week's flags (opening follow-ups unless told not to), the heatmap cells and the sent log."""
     if save_followups:
         start, states = sync(cfg, week)
@@ -82,8 +83,9 @@ def load_batch(cfg: Config, week: str | date | None = None, *, save_followups: b
             states = plan(con, start, cfg.alerts.dimensions)
         tenant = next((f for f in read_flagged(con, start) if f.dimension == "tenant"), None)
         batch = build_batch(cfg, start, states, tenant)
-        groups = [(s.flag.dimension, s.flag.group_name) for a in batch.alerts for s in a.groups]
-        cells = read_heatmap(con, start, sorted(set(groups)))
+        groups = {g for a in batch.alerts for g in charted(a, cfg)}
+        cells = read_cells(con, start, sorted(groups), lookback=cfg.model.stagnation.lookback_weeks,
+                           min_size=cfg.model.min_group_size)
         sent = sent_keys(con, start)
     finally:
         con.close()

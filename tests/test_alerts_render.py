@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from alerts.build import build_batch
+from alerts.chart import Cell
 from alerts.render import header_safe, render_alert, render_alert_bodies, render_digest, render_digest_bodies
 from warehouse.config import Config, load_config
 from warehouse.episodes import FlagState
-from warehouse.flags import FlaggedGroup, HeatCell
+from warehouse.flags import FlaggedGroup
 
 GOLDEN = Path(__file__).parent / "golden"
 WEEK = date(2026, 11, 16)
@@ -33,14 +34,26 @@ def cfg(tmp_path) -> Config:
     return load_config(p)
 
 
-def flag(group: str, dim: str = "department", *, rate: float = 0.22, eligible: int | None = 257, slope: float = 1.2,
-         champion: str | None = "mia@contoso.example", name: str | None = "Mia Champion",
-         manager: str | None = None, reason: str | None = None, suppressed: bool = False) -> FlaggedGroup:
-    active = None if eligible is None else round(rate * eligible)
-    reason = reason or (f"active rate fell from 40% to {rate:.0%} over 4 weeks ({slope:+.1f} pts/week)" if slope <= -3
-                        else f"active rate {rate:.0%} for 4 weeks, below target 60%, {slope:+.1f} pts/week")
-    return FlaggedGroup(WEEK, dim, group, reason, eligible, active, rate, 0.3, slope, 4, 0.6, 3.0, suppressed,
-                        date(2026, 11, 9), name if champion else None, champion, manager)
+def flag(group: str, dim: str = "department", *, rate: float | None = 0.22, eligible: int | None = 257,
+         slope: float = 1.2, champion: str | None = "mia@contoso.example", name: str | None = "Mia Champion",
+         manager: str | None = None, reason: str | None = None, suppressed: bool = False, impact: float | None = None,
+         kind: str | None = None, department: str | None = None, weeks_flagged: int = 1) -> FlaggedGroup:
+    active = None if eligible is None or rate is None else round(rate * eligible)
+    kind = kind or ("declining" if slope <= -3 else "below_target")
+    series = [None if rate is None else min(rate + d, 1.0) for d in (0.08, 0.04, 0.0, -0.02)]
+    if reason is None and rate is not None:
+        weekly = " → ".join(f"{x * 100:.0f}" for x in series if x is not None)
+        avg = f"average {rate * 100:.0f} %, target 60 %"
+        reason = (f"falling: weekly active {weekly} % over 4 weeks ({slope:+.1f} pts/week); {avg}"
+                  if kind == "declining" else f"weekly active {weekly} % over 4 weeks; {avg}")
+    if impact is None:
+        impact = 0.0 if eligible is None or rate is None else eligible * (0.6 - rate)
+    return FlaggedGroup(WEEK, dim, group, reason or "", eligible, active, rate, 0.3, slope, 4, 0.6, 3.0, suppressed,
+                        date(2026, 11, 9), name if champion else None, champion, manager,
+                        kind=kind, weekly_rates=series, weekly_active_rate=series[-1], rate_high=None,
+                        impact=impact, weeks_flagged=weeks_flagged,
+                        department=department or (group if dim == "department" else None),
+                        licensed_users=eligible, level=None)
 
 
 def state(f: FlaggedGroup, fid: int | None = 7, status: str = "open", skip: str | None = None) -> FlagState:
@@ -49,9 +62,10 @@ def state(f: FlaggedGroup, fid: int | None = 7, status: str = "open", skip: str 
 
 def sample(cfg: Config):
     states = [
-        state(flag("Marketing", manager="boss@contoso.example")),
-        state(flag("Human Resources", rate=0.21, eligible=232, slope=-4.9), 8, "acknowledged"),
-        state(flag("Noor Müller (noor.muller0@contoso.example)", "manager", rate=0.37, eligible=12, slope=1.4), 9),
+        state(flag("Marketing", rate=0.39, manager="boss@contoso.example")),
+        state(flag("Human Resources", rate=0.21, eligible=232, slope=-4.9, weeks_flagged=3), 8, "acknowledged"),
+        state(flag("Noor Müller (noor.muller0@contoso.example)", "manager", rate=0.37, eligible=12, slope=1.4,
+                   department="Marketing"), 9),
         state(flag("Legal", rate=0.27, eligible=185, slope=1.0, champion=None), 10),
         state(flag("Procurement", rate=0.19, eligible=118, slope=-1.1, champion="pat@contoso.example",
                    name="Pat"), 11, "snoozed", "snoozed until 2026-12-01"),
@@ -72,13 +86,13 @@ def check_golden(name: str, text: str) -> None:
 def test_recipients_cc_and_skips(cfg):
     batch = sample(cfg)
     assert [(a.recipient, a.kind, [s.flag.group_name for s in a.groups], a.cc) for a in batch.alerts] == [
-        ("mia@contoso.example", "champion",
+        ("mia@contoso.example", "champion",  # by impact: people short of target
          ["Human Resources", "Marketing", "Noor Müller (noor.muller0@contoso.example)"], ["boss@contoso.example"]),
         ("adoption@contoso.example", "fallback", ["Legal"], []),
     ]
     assert [s.flag.group_name for s in batch.skipped] == ["Procurement"]
     assert [r.state.flag.group_name for r in batch.digest.rows] == [
-        "Procurement", "Human Resources", "Marketing", "Legal", "Noor Müller (noor.muller0@contoso.example)"]
+        "Human Resources", "Legal", "Marketing", "Procurement", "Noor Müller (noor.muller0@contoso.example)"]
 
 
 def test_champion_mail_matches_golden_files(cfg):
@@ -98,7 +112,7 @@ def test_digest_matches_golden_files(cfg):
 
 def test_full_message_structure(cfg):
     alert = sample(cfg).alerts[0]
-    cells = [HeatCell("department", "Marketing", app, 257, 50, 0.2, False) for app in ("any", "teams", "word")]
+    cells = [Cell("department", "Marketing", app, 257, 0.2, None) for app in ("any", "teams", "word")]
     msg = render_alert(alert, cfg, cells)
     parsed = email.message_from_bytes(bytes(msg), policy=email.policy.default)
     assert parsed["Cc"] == "boss@contoso.example" and parsed["Auto-Submitted"] == "auto-generated"
@@ -106,6 +120,9 @@ def test_full_message_structure(cfg):
         "multipart/alternative", "text/plain", "multipart/related", "text/html", "image/png"]
     assert parsed["Subject"] == ("[Copilot adoption] Human Resources and 2 more groups need a Copilot follow-up "
                                  "(2026-W47)")
+    assert sample(cfg).alerts[1].kind == "fallback"
+    assert render_alert(sample(cfg).alerts[1], cfg, [])["Subject"] == \
+        "[Copilot adoption] 1 flagged group has no champion (2026-W47)"
     digest = render_digest(sample(cfg).digest, cfg)
     assert [p.get_filename() for p in digest.iter_attachments()] == ["flagged-groups-2026-W47.csv"]
 
@@ -130,7 +147,7 @@ def test_hostile_names_are_escaped_and_never_reach_a_header(cfg):
     assert "group=%3Cscript%3Ealert%281%29%3C%2Fscript%3E%0D%0ABcc" in html  # the link is URL-encoded too
     text = parsed.get_body(("plain",)).get_content()
     assert "Hello Eve Bcc: victim@evil.example" in text  # one line in the body too
-    assert "* <script>alert(1)</script> Bcc: victim@evil.example (department)" in text  # plain text: harmless
+    assert "* <script>alert(1)</script> Bcc: victim@evil.example (department): " in text  # plain text: harmless
 
     digest = build_batch(cfg, WEEK, states).digest
     csv_text = next(render_digest(digest, cfg).iter_attachments()).get_content()
@@ -148,6 +165,7 @@ def test_groups_below_the_minimum_size_are_never_shown_with_numbers(cfg):
                        reason="not evaluated: the group is below the minimum group size"))
     batch = build_batch(cfg, WEEK, [small])
     text, html = render_alert_bodies(batch.alerts[0], cfg, chart_groups=0)
-    assert "n/a of n/a" in text and "below the minimum group size" in text
+    assert "weekly active rate n/a" in text and "below the minimum group size" in text
+    assert "too few licensed people to show numbers" in text and "of n/a" not in text
     msg = render_alert(batch.alerts[0], cfg, [])
     assert not [p for p in msg.walk() if p.get_content_type() == "image/png"]  # no chart of a small group
