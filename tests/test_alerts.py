@@ -7,11 +7,13 @@ from datetime import date
 
 import duckdb
 from click.testing import CliRunner
+from mail_parsing import headline_in_mail
 from simulated_warehouse import copy_warehouse
 
 from alerts.run import run_alerts
 from connector.cli import cli
 from connector.simulator.tenant import DEPARTMENTS
+from warehouse import levels
 from warehouse.champions import import_champions
 from warehouse.followups import list_followups, set_followup
 
@@ -67,23 +69,26 @@ def test_champions_of_flagged_departments_get_one_mail_each_and_a_second_run_sen
         assert (champion(d) in by_to) == (kind in ("stagnate", "decline")), (d, kind)
     assert box.envelopes[0][0] == "copilot@contoso.example"
 
-    mart = {g: (reason, active, eligible) for g, reason, active, eligible in q(
-        cfg, "select group_name, reason, active_users, eligible_users from mart_stagnation where dimension = "
-             "'department' and flagged and week_start = date '2026-11-16'")}
+    mart = {g: (reason, active, eligible, rate, kind) for g, reason, active, eligible, rate, kind in q(
+        cfg, "select group_name, reason, active_users, eligible_users, active_rate, flag_kind from mart_stagnation "
+             "where dimension = 'department' and flagged and week_start = date '2026-11-16'")}
     for dept in FLAGGED:
         msg = by_to[champion(dept)]
-        assert msg["Subject"] == f"[Copilot adoption] {dept} needs a Copilot follow-up ({W47})"
+        reason, active, eligible, rate, kind = mart[dept]
+        assert msg["Subject"] == (f"[Copilot adoption] {dept} needs a Copilot follow-up: weekly active rate "
+                                  f"{levels.percent(rate)} ({W47})")
         assert msg["From"].addresses[0].addr_spec == "copilot@contoso.example"
-        reason, active, eligible = mart[dept]
         text = msg.get_body(("plain",)).get_content()
         html = msg.get_body(("html",)).get_content()
-        assert reason[0].upper() + reason[1:] in text and f"{active} of {eligible} licensed people" in text
-        assert f"{active} of {eligible}" in html and f"Hello Champion of {dept}" in text
-        link = "https://dash.contoso.example/heatmap?dimension=department&group=" + dept.replace(" ", "%20").replace(
-            "&", "%26")
+        assert headline_in_mail(text, dept) == levels.percent(rate)  # the mart's headline, as the dashboard shows it
+        assert reason[0].upper() + reason[1:] in text
+        assert f"This week {active} of {eligible} licensed people used Copilot" in text
+        assert f"{active} of {eligible} licensed people" in html and f"Hello Champion of {dept}" in text
+        link = ("https://dash.contoso.example/my-groups?dimension=department&group="
+                + dept.replace(" ", "%20").replace("&", "%26") + "&week=2026-11-16")
         assert link in text and link.replace("&", "&amp;") in html
-        if KIND[dept] == "decline":
-            assert f"Usage is falling in {dept}" in text
+        assert "copilot-usage followups" not in text and "copilot-usage followups" not in html
+        assert (f"Where use is falling ({dept})" in text) == (kind == "declining")
         images = [p for p in msg.walk() if p.get_content_type() == "image/png"]
         assert len(images) == 1 and images[0]["Content-Disposition"].startswith("inline")
         cid = images[0]["Content-ID"].strip("<>")
@@ -95,7 +100,7 @@ def test_champions_of_flagged_departments_get_one_mail_each_and_a_second_run_sen
     assert digest["Subject"] == f"[Copilot adoption] Weekly digest {W47}: {len(FLAGGED)} flagged groups"
     dtext = digest.get_body(("plain",)).get_content()
     for dept in FLAGGED:
-        assert f"* {dept}: " in dtext and champion(dept) in dtext
+        assert f"* {dept} (department): weekly active rate " in dtext and champion(dept) in dtext
     csv_part = next(p for p in digest.iter_attachments() if p.get_filename() == f"flagged-groups-{W47}.csv")
     assert len(csv_part.get_content().strip().splitlines()) == len(FLAGGED) + 1
 
@@ -125,11 +130,11 @@ def test_groups_without_champion_go_to_the_fallback_never_dropped(model_warehous
     assert set(by_to) == {champion("Marketing"), "adoption@contoso.example", "lead@contoso.example"}
     fallback = by_to["adoption@contoso.example"]
     text = fallback.get_body(("plain",)).get_content()
-    assert "have no champion, so they come to you" in text
+    assert f"{len(FLAGGED) - 1} flagged groups in week {W47}" in text and "have no champion" in text
     for dept in FLAGGED - {"Marketing"}:
-        assert f"* {dept} (department)" in text
-    assert "* Marketing" not in text
-    assert fallback["Subject"].startswith("[Copilot adoption] No champion: ")
+        assert f"* {dept} (department): weekly active rate " in text
+    assert "* Marketing" not in text and "https://dash.contoso.example/attention?week=2026-11-16" in text
+    assert fallback["Subject"] == f"[Copilot adoption] {len(FLAGGED) - 1} flagged groups have no champion ({W47})"
 
 
 def test_smtp_down_fails_named_recipients_and_the_next_run_retries_only_them(model_warehouse, tmp_path, smtpd):
@@ -174,7 +179,8 @@ def test_dry_run_writes_eml_files_and_changes_nothing(model_warehouse, tmp_path,
     assert names == ["champion-champ.legal@contoso.example.eml", "digest-lead@contoso.example.eml",
                      "fallback-lead@contoso.example.eml"]
     assert all(p.parent == tmp_path / "outbox" / W47 for p in result.outbox)
-    assert b"Subject: [Copilot adoption] Legal needs a Copilot follow-up" in result.outbox[0].read_bytes()
+    assert b"Subject: [Copilot adoption] Legal needs a Copilot follow-up: weekly active rate " in \
+        result.outbox[0].read_bytes()
     assert q(cfg, "select count(*) from alert_log") == [(0,)]
     assert q(cfg, "select count(*) from followups") == [(0,)]
 
@@ -187,6 +193,7 @@ def test_snoozed_and_resolved_follow_ups_are_not_re_alerted(model_warehouse, tmp
     first = {str(m["To"].addresses[0].addr_spec) for m in box.messages}
     assert {champion(d) for d in FLAGGED} <= first
     items = {f.group_name: f for f in list_followups(cfg)}
+    ids = {g: items[g].id for g in FLAGGED}
     set_followup(cfg, items["Marketing"].id, snooze_until=date(2026, 12, 1), today=date(2026, 11, 23))
     set_followup(cfg, items["Legal"].id, status="resolved", note="training done", today=date(2026, 11, 23))
     box.messages.clear()
@@ -199,7 +206,8 @@ def test_snoozed_and_resolved_follow_ups_are_not_re_alerted(model_warehouse, tmp
     digest = next(m for m in box.messages if str(m["To"].addresses[0].addr_spec) == "lead@contoso.example")
     text = digest.get_body(("plain",)).get_content()
     assert "not alerted: snoozed until 2026-12-01" in text and "not alerted: resolved" in text
-    assert len(list_followups(cfg)) == len(FLAGGED)  # the same items: the episode continued
+    after = {f.group_name: f.id for f in list_followups(cfg)}
+    assert {g: after[g] for g in FLAGGED} == ids  # the same items: the episode continued
 
 
 def test_cli_alerts_and_bad_week(model_warehouse, tmp_path, smtpd):

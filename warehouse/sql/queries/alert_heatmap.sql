@@ -20,11 +20,11 @@ pooled as (
     select a.dimension, a.group_name, a.app,
            max(a.eligible_users) filter (where a.week_start = $week) as eligible_users,
            bool_or(a.suppressed) filter (where a.week_start = $week) as suppressed_now,
-           sum(a.eligible_active_users) / nullif(sum(a.eligible_users), 0) as rate
+           sum(a.eligible_active_users)
+               / nullif(sum(a.eligible_users) filter (where a.eligible_active_users is not null), 0) as rate
     from mart_adoption_weekly a
     where $week is distinct from (select week_start from latest)
       and a.week_start between $week - 7 * ($lookback - 1) and $week
-      and a.eligible_active_users is not null
       and list_contains($groups, [a.dimension, a.group_name])
     group by all
 ),
