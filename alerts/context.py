@@ -102,7 +102,8 @@ def alert_context(alert: Alert, cfg: Config, chart_groups: int = 0, cid: str | N
     return {
         "kind": alert.kind, "greeting": oneline(alert.recipient_name or "") or default_greeting,
         "week_label": alert.week_label, "week_start": alert.week_start, "week_end": week_end(alert.week_start),
-        "total": len(alert.groups), "items": shown, "more": _count(items) - len(listed) if len(alert.groups) else 0,
+        "total": len(alert.groups), "items": shown,
+        "more": _count(items) - len(listed) - sum(i["teams_more"] for i in shown),
         "more_link": attention_link(cfg, alert.week_start) if alert.kind == "fallback"
         else my_groups_link(cfg, alert.week_start),
         "attention_link": attention_link(cfg, alert.week_start), "headline_name": levels.HEADLINE,

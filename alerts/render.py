@@ -162,5 +162,5 @@ def render_digest(digest: Digest, cfg: Config) -> EmailMessage:
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
     msg.add_attachment(digest_csv(digest, cfg).encode("utf-8-sig"), maintype="text", subtype="csv",
-                       filename=f"flagged-groups-{digest.week_label}.csv")
+                       params={"charset": "utf-8"}, filename=f"flagged-groups-{digest.week_label}.csv")
     return msg
