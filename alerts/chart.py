@@ -6,6 +6,7 @@ grey with a word, never a number.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,12 +18,12 @@ import vl_convert
 from warehouse import levels
 from warehouse.flags import query
 
-APPS = {"any": "Any app", "teams": "Teams", "word": "Word", "excel": "Excel", "powerpoint": "PowerPoint",
+APPS = {"any": "Any app", "teams": "Teams", "word": "Word", "excel": "Excel", "powerpoint": "PPT",
         "outlook": "Outlook", "onenote": "OneNote", "loop": "Loop", "copilot_chat": "Chat"}
 DIM_SHORT = {"department": "dept", "job_function": "function", "manager": "team"}
 HIDDEN_WORD = {"suppressed": "hidden", "too_small": "too few"}
-MAX_LABEL = 30
-CELL_W, CELL_H = 46, 24
+MAX_LABEL = 26
+CELL_W, CELL_H = 43, 22
 
 
 @dataclass(frozen=True)
@@ -78,13 +79,14 @@ def heatmap_chart(cells: list[Cell], groups: list[tuple[str, str]], title: str, 
     base = alt.Chart(df).encode(
         x=alt.X("app:N", sort=list(APPS.values()), title=None,
                 axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=10, domain=False, ticks=False)),
-        y=alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelLimit=210, domain=False, ticks=False)),
+        y=alt.Y("group:N", sort=order, title=None,
+                axis=alt.Axis(labelLimit=170, labelFontSize=11, domain=False, ticks=False)),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1.5).encode(color=alt.Color(
         "level:N", title=levels.HEADLINE, scale=alt.Scale(domain=shown, range=[fill[lv] for lv in shown]),
         legend=alt.Legend(orient="bottom", direction="horizontal", labelExpr=label_expr, symbolType="square",
                           symbolSize=150, symbolStrokeWidth=0, columns=3, labelFontSize=10, titleFontSize=10)))
-    text = base.mark_text(fontSize=10).encode(text="text:N", color=alt.Color("level:N", scale=alt.Scale(
+    text = base.mark_text(fontSize=11).encode(text="text:N", color=alt.Color("level:N", scale=alt.Scale(
         domain=list(ink), range=list(ink.values())), legend=None))
     return alt.layer(rect, text).properties(
         title=alt.TitleParams(title, anchor="start", fontSize=12), width=CELL_W * len(APPS),
@@ -92,5 +94,18 @@ def heatmap_chart(cells: list[Cell], groups: list[tuple[str, str]], title: str, 
 
 
 def heatmap_png(cells: list[Cell], groups: list[tuple[str, str]], title: str, bands: levels.Bands) -> bytes:
-    """The heatmap as PNG bytes (deterministic for the same input)."""
-    return vl_convert.vegalite_to_png(heatmap_chart(cells, groups, title, bands).to_json(), scale=2)
+    """The heatmap as PNG bytes, sharp on high-density screens and small (a 64-colour palette; deterministic)."""
+    png = vl_convert.vegalite_to_png(heatmap_chart(cells, groups, title, bands).to_json(), scale=2)
+    return _palette(png)
+
+
+def _palette(png: bytes) -> bytes:
+    """The same image with a 64-colour palette: flat colours and text survive, the mail gets 4-5x smaller."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGBA")
+    flat = Image.new("RGB", img.size, "white")
+    flat.paste(img, mask=img.getchannel("A"))
+    out = io.BytesIO()
+    flat.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
+    return out.getvalue()
