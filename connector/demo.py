@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
-from warehouse.config import load_config
+from warehouse.config import Config, load_config
 
 from .simulator.server import Simulator
 from .simulator.tenant import Tenant
@@ -25,11 +26,23 @@ path = "{warehouse}"
 [dashboard]
 auth = "none"   # no sign-in: for this local demo only
 cache_ttl_seconds = 60
+
+[alerts]
+transport = "outbox"   # the weekly mails are written as .eml files, nothing is sent
+outbox_dir = "{outbox}"
+from_address = "copilot-adoption@contoso.example"
+digest_address = "adoption.lead@contoso.example"
+dashboard_url = "{dashboard_url}"
 """
+# made-up champions (the simulator's users live in contoso.example too, but none of them is named here)
+CHAMPION_NAMES = ["Mia Jensen", "Leo Novak", "Ava Rossi", "Noah Kim", "Zoe Park", "Omar Haddad", "Ines Silva",
+                  "Kai Berg", "Lea Moreau", "Sam Okoro", "Ida Lund", "Tom Reyes"]
+CHAMPIONS_HEADER = "dimension,group_name,champion_name,champion_email,manager_email\n"
 
 
-def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console: Console) -> int:
-    """Collect `history_days + 1` simulated days into `workdir`; return the last run's exit code."""
+def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console: Console, port: int = 8501) -> int:
+    """Collect `history_days + 1` simulated days into `workdir`, transform, then write the week's alert mails to
+    `workdir/outbox` for a few made-up champions; return the last run's exit code."""
     from warehouse.status import read_status
 
     from .cli import _transform, default_end_date, print_run, print_status
@@ -41,7 +54,9 @@ def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console
     warehouse = (workdir / "copilot_usage.duckdb").resolve()
     with Simulator(tenant) as sim:
         cfg_path = workdir / "config.toml"
-        cfg_path.write_text(DEMO_CONFIG.format(base_url=sim.base_url, warehouse=warehouse.as_posix()))
+        cfg_path.write_text(DEMO_CONFIG.format(base_url=sim.base_url, warehouse=warehouse.as_posix(),
+                                               outbox=(workdir / "outbox").resolve().as_posix(),
+                                               dashboard_url=f"http://localhost:{port}"))
         cfg = load_config(cfg_path)
         os.environ["COPILOT_USAGE_GRAPH_TOKEN"] = sim.state.token
         console.print(f"Simulated tenant: {users} users, seed {seed}, served at {sim.base_url}")
@@ -59,6 +74,77 @@ def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console
         transformed = _transform(cfg)
         code = 1 if 1 in (code, transformed) else code
     print_status(read_status(str(warehouse)))
+    demo_alerts(cfg, workdir, console)  # an outbox only: also after a warning, so the loop can be seen
     console.print(f"Warehouse: {warehouse}\nConfig for other commands: {cfg_path} "
                   "(the simulator stops with the demo; start it again with `copilot-usage simulate`)")
     return code
+
+
+def pick_champions(cfg: Config) -> list[tuple[str, str, str, str]]:
+    """(dimension, group, name, e-mail) for the demo: every flagged department, two flagged manager teams of the
+    first one (with the same champion, so the mail nests them) and one group on track (which gets no mail)."""
+    import duckdb
+
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    try:
+        rows = con.execute(
+            "select dimension, group_name, status, department, impact from mart_stagnation "
+            "where week_start = (select max(week_start) from mart_stagnation) and dimension <> 'tenant' "
+            "order by impact desc nulls last, group_name").fetchall()
+    finally:
+        con.close()
+    flagged = [g for d, g, st, *_ in rows if d == "department" and st == "flagged"]
+    teams = [g for d, g, st, dep, _ in rows if d == "manager" and st == "flagged" and flagged and dep == flagged[0]]
+    on_track = [g for d, g, st, *_ in rows if d == "department" and st == "on_track"][:1]
+    names = iter(CHAMPION_NAMES * 3)
+    out = []
+    for dept in flagged + on_track:
+        name = next(names)
+        out.append(("department", dept, name, name.lower().replace(" ", ".") + "@contoso.example"))
+    if flagged:
+        first = out[0]
+        out += [("manager", t, first[2], first[3]) for t in teams[:2]]
+    return out
+
+
+def write_champions(path: Path, champions: list[tuple[str, str, str, str]]) -> Path:
+    """The demo's champions CSV (the format `copilot-usage champions import` reads)."""
+    def cell(v: str) -> str:
+        return '"' + v.replace('"', '""') + '"'
+
+    path.write_text(CHAMPIONS_HEADER + "".join(f"{d},{cell(g)},{cell(n)},{e},\n" for d, g, n, e in champions))
+    return path
+
+
+def demo_alerts(cfg: Config, workdir: Path, console: Console) -> None:
+    """Champions from a CSV, then the weekly alerts into the outbox, and where to look: mail -> link -> follow-up."""
+    import duckdb
+
+    from alerts.run import run_alerts
+    from alerts.send import AlertError
+    from warehouse.champions import ChampionError, import_champions
+    from warehouse.flags import WeekError
+
+    try:
+        champions = pick_champions(cfg)
+        csv = write_champions(workdir / "champions.csv", champions)
+        imported = import_champions(cfg, csv)
+        result = run_alerts(cfg, resend=True)
+    except (AlertError, ChampionError, WeekError, duckdb.Error) as e:
+        console.print(f"[yellow]Alerts skipped:[/] {escape(str(e))}")
+        return
+    console.print(f"Champions: {imported.saved} imported from {csv}")
+    if not result.outbox:
+        console.print(f"Alerts {result.week_label}: nothing to write")
+        return
+    console.print(f"Alerts {result.week_label}: {len(result.outbox)} mail(s) written to "
+                  f"{result.outbox[0].parent}/ (.eml files: open them in any mail client)")
+    for d in result.deliveries:
+        console.print(f"  {d.kind:<9} {escape(d.recipient)}: {escape(d.subject)}")
+    mailed = [d.recipient for d in result.deliveries if d.kind == "champion"]
+    champion = champions[0][3] if champions and champions[0][3] in mailed else next(iter(mailed), None)
+    if champion:
+        config = workdir / "config.toml"
+        console.print(f"Follow a link in {champion}'s mail as that champion:\n"
+                      f"  copilot-usage dashboard --config {config} --as {champion}\n"
+                      "then open the follow-up and log what you did; the digest went to adoption.lead@contoso.example.")

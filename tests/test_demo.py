@@ -38,3 +38,31 @@ def test_dashboard_command_rejects_a_bad_config_before_starting(tmp_path):
     bad.write_text('[auth]\nmethod = "token"\n[dashboard]\nauth = "maybe"\n')
     result = CliRunner().invoke(cli, ["dashboard", "--config", str(bad)])
     assert result.exit_code == 1 and "[dashboard.auth]" in result.output
+
+
+def test_demo_writes_champions_and_the_weekly_mails_to_its_outbox(tmp_path, monkeypatch):
+    import email
+    import email.policy
+
+    from mail_parsing import group_link_params, links
+
+    monkeypatch.delenv("COPILOT_USAGE_GRAPH_TOKEN", raising=False)
+    demo = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["demo", "--dir", str(demo), "--users", "300", "--no-dashboard"])
+    assert "Alerts 20" in result.output, result.output
+    cfg = load_config(demo / "config.toml")
+    assert cfg.alerts.transport == "outbox" and cfg.alerts.dashboard_url == "http://localhost:8501"
+    assert cfg.alerts.from_address.endswith("@contoso.example") and cfg.alerts.digest_address
+    lines = (demo / "champions.csv").read_text().splitlines()
+    assert lines[0] == "dimension,group_name,champion_name,champion_email,manager_email" and len(lines) > 2
+    emls = sorted((demo / "outbox").glob("*/*.eml"))
+    kinds = {p.name.split("-")[0] for p in emls}
+    assert {"champion", "digest"} <= kinds, emls
+    first = lines[1].split(",")[-2]  # the first flagged department's champion, named in the summary
+    summary = " ".join(result.output.split())
+    assert f"--as {first}" in summary and "any mail client" in summary, result.output[-1500:]
+    msg = email.message_from_bytes(next(p for p in emls if first in p.name).read_bytes(), policy=email.policy.default)
+    urls = [u for u in links(msg.get_body(("plain",)).get_content()) if "group=" in u]
+    path, params = group_link_params(urls[0])
+    assert urls[0].startswith("http://localhost:8501/my-groups?") and path == "/my-groups"
+    assert set(params) == {"dimension", "group", "week"}
