@@ -121,9 +121,15 @@ def digest_rows(digest: Digest, cfg: Config) -> list[dict]:
     for r in sorted(digest.rows, key=lambda r: by_impact(r.state)):
         s = r.state
         g = group_vars(cfg, s)
-        g.update({"owner": s.owner or s.flag.champion_email or "nobody yet", "routed_to": r.routed_to,
-                  "department": oneline(s.flag.department or ""),
-                  "status": STATUS_LABEL.get(s.status, s.status) if s.followup_id is not None else "opened on send"})
+        owner = s.owner or s.flag.champion_email or "nobody yet"
+        status = STATUS_LABEL.get(s.status, s.status) if s.followup_id is not None else "opened on send"
+        route = ("no champion yet" if r.routed_to.startswith("fallback") else r.routed_to if s.skip_reason
+                 else f"champion {r.routed_to}")
+        extra = f"owner {owner}" if owner not in ("nobody yet", (s.flag.champion_email or "").lower(),
+                                                  s.flag.champion_email) else ""
+        g.update({"owner": owner, "routed_to": r.routed_to, "department": oneline(s.flag.department or ""),
+                  "status": status, "line": " · ".join(x for x in (
+                      f"follow-up {g['followup']} {status}", route, extra) if x)})
         rows.append(g)
     return rows
 

@@ -103,3 +103,12 @@ def test_fallback_mail_is_one_screen(mails):
     assert shot["width"] <= 600 and shot["height"] <= FIRST_SCREEN
     assert shot["attention_y"] is not None and shot["attention_y"] < FIRST_SCREEN
     assert len(bytes(msg)) < 40_000
+
+
+def test_digest_fits_600_px_and_keeps_the_full_list_in_the_csv(mails):
+    out, _, _ = mails
+    msg = out["digest"]
+    shot = screenshot(html_with_inline_images(msg), ARTIFACTS / "mail-digest-600.png")
+    print(f"digest mail: {len(bytes(msg))} bytes, screenshot {shot}")
+    assert shot["width"] <= 600 and shot["attention_y"] is not None
+    assert [p.get_filename() for p in msg.iter_attachments()] == ["flagged-groups-2026-W47.csv"]

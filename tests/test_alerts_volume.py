@@ -132,3 +132,30 @@ def test_fallback_is_a_short_summary_pointing_to_needs_attention(model_warehouse
     assert len(lines) == len(rows) + 1 and lines[0].startswith("week,dimension,group,department,weekly_active_rate")
     impacts = [float(line.split(",")[8]) for line in lines[1:] if line.count(",") >= 15 and '"' not in line]
     assert impacts == sorted(impacts, reverse=True)
+
+
+def test_heatmap_any_app_is_the_headline_for_the_latest_and_an_earlier_week(model_warehouse):
+    import duckdb
+
+    from alerts.chart import read_cells
+    from warehouse.flags import parse_week
+
+    cfg, _, _ = model_warehouse
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    try:
+        for week in ("2026-W47", "2026-W46"):  # the latest complete week (mart_acceptance_heatmap), then pooled
+            start = parse_week(week)
+            marts = {(d, g): r for d, g, r in con.execute(
+                "select dimension, group_name, active_rate from mart_stagnation where week_start = ? and "
+                "dimension in ('department', 'manager') and active_rate is not null", [start]).fetchall()}
+            groups = sorted(marts)[:40]
+            cells = read_cells(con, start, groups, lookback=cfg.model.stagnation.lookback_weeks,
+                               min_size=cfg.model.min_group_size)
+            anyapp = {(c.dimension, c.group_name): c for c in cells if c.app == "any"}
+            assert set(anyapp) == set(groups), week
+            for key in groups:
+                assert anyapp[key].hidden is None and abs(anyapp[key].active_rate - marts[key]) < 1e-9, (week, key)
+            assert {c.app for c in cells} > {"any", "teams", "word"}
+            assert all((c.active_rate is None) == (c.hidden is not None) for c in cells)
+    finally:
+        con.close()
