@@ -22,7 +22,7 @@ APPS = {"any": "Any app", "teams": "Teams", "word": "Word", "excel": "Excel", "p
         "outlook": "Outlook", "onenote": "OneNote", "loop": "Loop", "copilot_chat": "Chat"}
 DIM_SHORT = {"department": "dept", "job_function": "function", "manager": "team"}
 HIDDEN_WORD = {"suppressed": "hidden", "too_small": "too few"}
-MAX_LABEL = 26
+MAX_LABEL = 24
 CELL_W, CELL_H = 43, 22
 
 
@@ -80,7 +80,7 @@ def heatmap_chart(cells: list[Cell], groups: list[tuple[str, str]], title: str, 
         x=alt.X("app:N", sort=list(APPS.values()), title=None,
                 axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=10, domain=False, ticks=False)),
         y=alt.Y("group:N", sort=order, title=None,
-                axis=alt.Axis(labelLimit=170, labelFontSize=11, domain=False, ticks=False)),
+                axis=alt.Axis(labelLimit=210, labelFontSize=11, domain=False, ticks=False)),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1.5).encode(color=alt.Color(
         "level:N", title=levels.HEADLINE, scale=alt.Scale(domain=shown, range=[fill[lv] for lv in shown]),
