@@ -192,8 +192,8 @@ def test_the_worked_example_of_the_docs():
                            "jumpy": before + [(7, 3), (7, 4), (7, 4), (7, 0)]})
     _, flagged, status, rate, reason = got["steady"][-1]
     assert flagged and rate == pytest.approx(11 / 28)
-    assert reason.startswith("weekly active 43 → 43 → 29 → 43 % over 4 weeks; average 39 %, target 60 %; no clear growth")
-    print(reason)
+    assert reason == ("weekly active 43 → 43 → 29 → 43 % over 4 weeks; average 39 %, target 60 %; "
+                      "no clear growth (-6.3 pts/week over 8 weeks)")
     _, flagged, status, rate, reason = got["jumpy"][-1]
     assert not flagged and status == "below_target" and rate == pytest.approx(11 / 28)
     assert reason == ("below target: average 39 %, target 60 %, but not clearly for a group of 7 "
@@ -220,4 +220,3 @@ def test_operating_characteristic_on_binomial_teams():
     assert flagged[0.1] >= 0.9 and flagged[0.2] >= 0.9 and flagged[0.3] >= 0.85, flagged
     assert flagged[0.65] <= 0.05 and flagged[0.7] <= 0.03 and flagged[0.8] <= 0.01, flagged
     assert flagged[0.3] > flagged[0.5] > flagged[0.65]  # the closer to the target, the more benefit of the doubt
-    print({rate: f"{v:.1%}" for rate, v in sorted(flagged.items())})
