@@ -70,12 +70,12 @@ def group_vars(cfg: Config, s: FlagState) -> dict:
                       else f"{g.active_users} of {g.eligible_users} licensed people used Copilot"),
         "active": "n/a" if hidden else g.active_users, "eligible": "n/a" if hidden else g.eligible_users,
         "impact": 0 if hidden else round(g.impact or 0), "impact_text": "" if hidden else impact_text(s, cfg),
-        "kind": g.kind or ("declining" if g.declining else "below_target"),
+        "kind": g.kind,
         "weeks_flagged": g.weeks_flagged or 0,
         "followup": f"#{s.followup_id}" if s.followup_id is not None else "new",
         "followup_id": s.followup_id, "status": STATUS_LABEL.get(s.status, ""),
         "link": group_link(cfg, g.dimension, g.group_name, g.week_start),
-        "declining": (g.kind == "declining" or (g.kind is None and g.declining)) and not hidden,
+        "declining": g.declining and not hidden,
     }
 
 

@@ -13,13 +13,18 @@ from urllib.parse import parse_qs, urlsplit
 URL = re.compile(r"https?://[^\s\"'<>]+")
 
 
-def headline_in_mail(text: str, group: str) -> str:
-    """The weekly active rate (e.g. `39 %`, or `n/a`) the plain-text mail shows for `group`.
+DIMENSION_LABEL = {"department": "department", "job_function": "job function", "manager": "manager team"}
+
+
+def headline_in_mail(text: str, group: str, dimension: str | None = None) -> str:
+    """The weekly active rate (e.g. `39 %`, or `n/a`) the plain-text mail shows for `group` (of `dimension`:
+    department, job_function or manager; needed when a name is in two dimensions, like `Unassigned`).
 
     Every group of a mail (top-level `* name (dimension): weekly active rate 39 %`, or nested under its department
     `- name (manager team): weekly active rate 37 %`) is on one line that starts with its name.
     """
-    pattern = re.compile(rf"^\s*[*-] {re.escape(group)} \([^()]*\): weekly active rate (\d+ %|n/a)", re.MULTILINE)
+    dim = re.escape(DIMENSION_LABEL.get(dimension, dimension)) if dimension else "[^()]*"
+    pattern = re.compile(rf"^\s*[*-] {re.escape(group)} \({dim}\): weekly active rate (\d+ %|n/a)", re.MULTILINE)
     found = pattern.findall(text)
     if not found:
         raise LookupError(f"no headline for group {group!r} in the mail")
