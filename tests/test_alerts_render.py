@@ -131,8 +131,11 @@ def test_hostile_names_are_escaped_and_never_reach_a_header(cfg):
     evil_group = "<script>alert(1)</script>\r\nBcc: victim@evil.example"
     evil_name = "Eve\r\nBcc: victim@evil.example =?utf-8?q?x?="
     formula = "=cmd|' /C calc'!A0"
+    evil_team = "<img src=x onerror=alert(2)> (x@contoso.example)"
     states = [state(flag(evil_group, champion="eve@contoso.example", name=evil_name)),
-              state(flag(formula, "job_function", champion="eve@contoso.example", name=evil_name), 8)]
+              state(flag(formula, "job_function", champion="eve@contoso.example", name=evil_name), 8),
+              state(flag(evil_team, "manager", eligible=40, department=evil_group, champion="eve@contoso.example",
+                         name=evil_name), 9)]
     batch = build_batch(cfg, WEEK, states)
     msg = render_alert(batch.alerts[0], cfg, [])
     raw = bytes(msg)
@@ -144,10 +147,12 @@ def test_hostile_names_are_escaped_and_never_reach_a_header(cfg):
     assert "=?utf-8?q?x?=" not in parsed["To"].addresses[0].display_name
     html = parsed.get_body(("html",)).get_content()
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html  # nested under its department
     assert "group=%3Cscript%3Ealert%281%29%3C%2Fscript%3E%0D%0ABcc" in html  # the link is URL-encoded too
     text = parsed.get_body(("plain",)).get_content()
     assert "Hello Eve Bcc: victim@evil.example" in text  # one line in the body too
     assert "* <script>alert(1)</script> Bcc: victim@evil.example (department): " in text  # plain text: harmless
+    assert "    - <img src=x onerror=alert(2)> (x@contoso.example) (manager team): weekly active rate " in text
 
     digest = build_batch(cfg, WEEK, states).digest
     csv_text = next(render_digest(digest, cfg).iter_attachments()).get_content()
