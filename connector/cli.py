@@ -166,7 +166,7 @@ def demo(workdir: str, users: int, history_days: int, seed: int, no_dashboard: b
     """Simulate a tenant, collect it daily over HTTP for a few weeks, transform, then start the dashboard."""
     from .demo import run_demo
 
-    code = run_demo(Path(workdir), users=users, history_days=history_days, seed=seed, console=console)
+    code = run_demo(Path(workdir), users=users, history_days=history_days, seed=seed, console=console, port=port)
     if no_dashboard or code != 0:
         sys.exit(code)
     from .cli_dashboard import start_dashboard

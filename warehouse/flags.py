@@ -1,4 +1,4 @@
-"""Reads of the stagnation flags for alerts and follow-ups: weeks, flagged groups with episodes, heatmap cells."""
+"""Reads of the stagnation flags for alerts and follow-ups: weeks, and flagged groups with their episodes."""
 
 from __future__ import annotations
 
@@ -102,24 +102,3 @@ def read_flagged(con: duckdb.DuckDBPyConnection, week: date) -> list[FlaggedGrou
     the most impact first."""
     rows = con.execute(query("flagged_groups"), {"week": week}).fetchall()
     return [FlaggedGroup(*r) for r in rows]
-
-
-@dataclass(frozen=True)
-class HeatCell:
-    """One group x app cell of the alert heatmap (rate None when suppressed)."""
-
-    dimension: str
-    group_name: str
-    app: str
-    licensed_users: int | None
-    active_users: int | None
-    active_rate: float | None
-    suppressed: bool
-
-
-def read_heatmap(con: duckdb.DuckDBPyConnection, week: date, groups: list[tuple[str, str]]) -> list[HeatCell]:
-    """Weekly active rate per app of `groups` in `week` (from mart_adoption_weekly)."""
-    if not groups:
-        return []
-    rows = con.execute(query("alert_heatmap"), {"week": week, "groups": [list(g) for g in groups]}).fetchall()
-    return [HeatCell(*r) for r in rows]
