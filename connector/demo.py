@@ -73,8 +73,9 @@ def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console
         print_run(result)
         transformed = _transform(cfg)
         code = 1 if 1 in (code, transformed) else code
+    champions = demo_champions(cfg, workdir, console)  # before the status, which names each group's champion
     print_status(read_status(str(warehouse)))
-    demo_alerts(cfg, workdir, console)  # an outbox only: also after a warning, so the loop can be seen
+    demo_alerts(cfg, workdir, console, champions)  # an outbox only: also after a warning, so the loop can be seen
     console.print(f"Warehouse: {warehouse}\nConfig for other commands: {cfg_path} "
                   "(the simulator stops with the demo; start it again with `copilot-usage simulate`)")
     return code
@@ -93,9 +94,10 @@ def pick_champions(cfg: Config) -> list[tuple[str, str, str, str]]:
             "order by impact desc nulls last, group_name").fetchall()
     finally:
         con.close()
-    flagged = [g for d, g, st, *_ in rows if d == "department" and st == "flagged"]
+    skip = cfg.model.unassigned_label  # people without a department are nobody's to champion
+    flagged = [g for d, g, st, *_ in rows if d == "department" and st == "flagged" and g != skip]
     teams = [g for d, g, st, dep, _ in rows if d == "manager" and st == "flagged" and flagged and dep == flagged[0]]
-    on_track = [g for d, g, st, *_ in rows if d == "department" and st == "on_track"][:1]
+    on_track = [g for d, g, st, *_ in rows if d == "department" and st == "on_track" and g != skip][:1]
     names = iter(CHAMPION_NAMES * 3)
     out = []
     for dept in flagged + on_track:
@@ -116,24 +118,36 @@ def write_champions(path: Path, champions: list[tuple[str, str, str, str]]) -> P
     return path
 
 
-def demo_alerts(cfg: Config, workdir: Path, console: Console) -> None:
-    """Champions from a CSV, then the weekly alerts into the outbox, and where to look: mail -> link -> follow-up."""
+def demo_champions(cfg: Config, workdir: Path, console: Console) -> list[tuple[str, str, str, str]]:
+    """Made-up champions for the week's flagged groups, written to a CSV and imported as an admin would."""
     import duckdb
 
-    from alerts.run import run_alerts
-    from alerts.send import AlertError
     from warehouse.champions import ChampionError, import_champions
-    from warehouse.flags import WeekError
 
     try:
         champions = pick_champions(cfg)
         csv = write_champions(workdir / "champions.csv", champions)
         imported = import_champions(cfg, csv)
+    except (ChampionError, duckdb.Error) as e:
+        console.print(f"[yellow]Champions skipped:[/] {escape(str(e))}")
+        return []
+    console.print(f"Champions: {imported.saved} imported from {csv}")
+    return champions
+
+
+def demo_alerts(cfg: Config, workdir: Path, console: Console, champions: list[tuple[str, str, str, str]]) -> None:
+    """The weekly alerts into the outbox, and where to look: mail -> link -> follow-up."""
+    import duckdb
+
+    from alerts.run import run_alerts
+    from alerts.send import AlertError
+    from warehouse.flags import WeekError
+
+    try:
         result = run_alerts(cfg, resend=True)
-    except (AlertError, ChampionError, WeekError, duckdb.Error) as e:
+    except (AlertError, WeekError, duckdb.Error) as e:
         console.print(f"[yellow]Alerts skipped:[/] {escape(str(e))}")
         return
-    console.print(f"Champions: {imported.saved} imported from {csv}")
     if not result.outbox:
         console.print(f"Alerts {result.week_label}: nothing to write")
         return
