@@ -102,7 +102,7 @@ def test_growing_teams_are_rarely_flagged_once_they_are_at_the_target(teams_ware
     assert late and early
     assert sum(r[2] for r in late) / len(late) <= 0.10
     # far below the target, a small team's growth is often not yet distinguishable from noise: those weeks may
-    # flag (the reason then says "no clear growth"), but less often than a stuck team's
+    # flag (the reason then says "… not yet clear for a group of N"), but less often than a stuck team's
     assert sum(r[2] for r in early) / len(early) < 0.8
 
 
@@ -193,7 +193,7 @@ def test_the_worked_example_of_the_docs():
     _, flagged, status, rate, reason = got["steady"][-1]
     assert flagged and rate == pytest.approx(11 / 28)
     assert reason == ("weekly active 43 → 43 → 29 → 43 % over 4 weeks; average 39 %, target 60 %; "
-                      "no clear growth (-6.3 pts/week over 8 weeks)")
+                      "no growth (-6.3 pts/week over 8 weeks)")
     _, flagged, status, rate, reason = got["jumpy"][-1]
     assert not flagged and status == "below_target" and rate == pytest.approx(11 / 28)
     assert reason == ("below target: average 39 %, target 60 %, but not clearly for a group of 7 "

@@ -160,9 +160,15 @@ select
             f.series_text, f.history_weeks, f.rate * 100, f.target_rate * 100,
             case when not f.below then '; still below the target since it was flagged'
                  when f.slope_tr is null then ''
-                 when f.clear_growth then format('; growing {:+.1f} pts/week, too slowly to reach the target within '
-                                                 '{} weeks', f.slope_tr, f.horizon_weeks)
-                 else format('; no clear growth ({:+.1f} pts/week over {} weeks)', f.slope_tr, f.trend_n) end)
+                 when f.slope_tr <= 0 then format('; no growth ({:+.1f} pts/week over {} weeks)', f.slope_tr, f.trend_n)
+                 when f.fitted_pts + f.slope_tr * f.horizon_weeks < f.target_rate * 100 then format(
+                     '; {:+.1f} pts/week over {} weeks, too slow to reach the target within {} weeks', f.slope_tr,
+                     f.trend_n, f.horizon_weeks)
+                 when f.slope_tr < f.min_slope then format(
+                     '; {:+.1f} pts/week over {} weeks, less than the {:+.1f} that counts as growth', f.slope_tr,
+                     f.trend_n, f.min_slope)
+                 else format('; {:+.1f} pts/week over {} weeks, not yet clear for a group of {}', f.slope_tr,
+                             f.trend_n, f.eligible_users) end)
         when f.rate >= f.target_rate then format('on track: average {:.0f} %, at or above the {:.0f} % target',
                                                  f.rate * 100, f.target_rate * 100)
         when f.growing then format('growing: average {:.0f} %, {:+.1f} pts/week, on course for the {:.0f} % target '
