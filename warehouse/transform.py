@@ -7,6 +7,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import NormalDist
 
 import duckdb
 
@@ -65,9 +66,12 @@ class TransformError(Exception):
 def _write_params(con: duckdb.DuckDBPyConnection, model: ModelConfig) -> None:
     """Store the model parameters from config in `_model_*` tables, which the SQL reads."""
     s = model.stagnation
+    z = NormalDist().inv_cdf(s.confidence)
     nums = {"min_group_size": model.min_group_size, "target_rate": s.target_rate, "lookback_weeks": s.lookback_weeks,
             "min_slope_points_per_week": s.min_slope_points_per_week,
-            "decline_points_per_week": s.decline_points_per_week, "min_licensed_days": s.min_licensed_days}
+            "decline_points_per_week": s.decline_points_per_week, "min_licensed_days": s.min_licensed_days,
+            "z": z, "z_decline": max(2.0, z), "trend_weeks": s.trend_weeks, "horizon_weeks": s.horizon_weeks,
+            "cool_from": model.levels.cool_from, "warm_from": model.levels.warm_from}
     con.execute("create or replace table _model_params (name varchar primary key, num double, txt varchar)")
     con.executemany("insert into _model_params values (?, ?, null)", list(nums.items()))
     con.execute("insert into _model_params values ('unassigned_label', null, ?)", [model.unassigned_label])

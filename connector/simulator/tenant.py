@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .teams import SmallTeams, append_small_teams
+
 # (department, trajectory): how Copilot adoption develops over the simulated period
 DEPARTMENTS: list[tuple[str, str]] = [
     ("Finance", "grow"),
@@ -100,14 +102,17 @@ class Tenant:
     plans_disabled: np.ndarray  # Copilot plans switched off for the user
     engagement: np.ndarray
     chat_share: np.ndarray
+    teams: SmallTeams | None = None  # appended small teams with known trajectories (ground truth)
     _state: DayState | None = field(default=None, repr=False)
     _daily_any: np.ndarray | None = field(default=None, repr=False)
     _daily_prompts: np.ndarray | None = field(default=None, repr=False)
 
     # ---------------------------------------------------------------- generation
     @classmethod
-    def generate(cls, users: int = 500, days: int = 90, seed: int = 7, end: dt.date | None = None) -> Tenant:
-        """Build a tenant of `users` people with `days` days of history ending on `end`."""
+    def generate(cls, users: int = 500, days: int = 90, seed: int = 7, end: dt.date | None = None,
+                 small_teams: int = 0) -> Tenant:
+        """Build a tenant of `users` people with `days` days of history ending on `end`, plus `small_teams`
+        small manager teams with known trajectories (`connector/simulator/teams.py`)."""
         if users < 20 or days < 7:
             raise ValueError("the simulator needs at least 20 users and 7 days")
         end = end or dt.date(2026, 11, 20)
@@ -179,10 +184,17 @@ class Tenant:
 
         engagement = rng.beta(2.0, 2.2, n) * 1.6
         chat_share = rng.uniform(0.2, 0.6, n)
-        return cls(seed, n, days, end - dt.timedelta(days=days - 1), ids, upn, display, title,
-                   rng.integers(0, len(OFFICES), n), dept, dept_moved, move_day, manager, manager_moved,
-                   guest, enabled, hire_day, delete_day, lic_start, lic_end, lic_sku, plans_disabled,
-                   engagement, chat_share)
+        a = {"ids": ids, "upn": upn, "display": display, "title": title, "office": rng.integers(0, len(OFFICES), n),
+             "dept": dept, "dept_moved": dept_moved, "move_day": move_day, "manager": manager,
+             "manager_moved": manager_moved, "guest": guest, "enabled": enabled, "hire_day": hire_day,
+             "delete_day": delete_day, "lic_start": lic_start, "lic_end": lic_end, "lic_sku": lic_sku,
+             "plans_disabled": plans_disabled, "engagement": engagement, "chat_share": chat_share}
+        teams = None
+        if small_teams:
+            heads = {d: int(h[0]) for d, h in heads.items() if len(h)}
+            teams = append_small_teams(a, small_teams, seed, days, heads, nd,
+                                       [TITLES[name] for name, _ in DEPARTMENTS], (FIRST, LAST), _ascii)
+        return cls(seed, len(a["upn"]), days, end - dt.timedelta(days=days - 1), teams=teams, **a)
 
     @staticmethod
     def _org_chart(rng: np.random.Generator, dept: np.ndarray, n: int) -> np.ndarray:
@@ -248,8 +260,14 @@ class Tenant:
         u = wrng.random(self.n)[lic]
         d = self.dept_on(day)[lic]
         rates = np.array([self.adoption_rate(i, day) for i in range(-1, len(DEPARTMENTS))])
-        q = rates[d + 1] * (0.6 + 0.8 * self.engagement[lic] / 1.6)
+        base = rates[d + 1]
+        if self.teams is not None:  # a small team's members follow their team's trajectory, with away weeks
+            team = self.teams.member_team[lic]
+            base = np.where(team >= 0, self.teams.rate(day, self.days)[np.maximum(team, 0)], base)
+        q = base * (0.6 + 0.8 * self.engagement[lic] / 1.6)
         adopter = u < np.minimum(q, 0.98)
+        if self.teams is not None:
+            adopter &= ~self.teams.away(self.seed, week, self.n)[lic]
         drng = np.random.default_rng([self.seed, day, 3])
         p_day = 0.12 if self.date(day).weekday() >= 5 else 0.6
         return adopter & (drng.random(len(lic)) < p_day)

@@ -1,19 +1,24 @@
 -- Per ISO week (Monday week_start), group and app: licensed users at the week's last snapshot, weekly
 -- active users, active rate, active days per active user, prompts (v2, 'any' and 'copilot_chat'),
--- breadth (apps per active user, on the 'any' row) and habit rate (active on >= 12 of the last 28 days).
+-- breadth (apps per active user, on the 'any' row) and habit rate (active on >= 12 of the last 28 days); for
+-- complete weeks also the headline's basis: users eligible for it (licensed for at least min_licensed_days at the
+-- week's end), how many of them were active, and their weekly active rate (warehouse/levels.py).
 -- increment: week_start >= from_week
 -- order: dimension, group_name, app, week_start
 with params as (
-    select (select num from _model_params where name = 'min_group_size')::integer as min_size
+    select (select num from _model_params where name = 'min_group_size')::integer as min_size,
+           (select num from _model_params where name = 'min_licensed_days')::integer as min_days
 ),
 members as (
-    select u.*, unnest(group_dims(u.department, u.job_function, u.manager_team)) as g
-    from int_user_week u
+    select u.*, unnest(group_dims(u.department, u.job_function, u.manager_team)) as g,
+           u.week_end = u.week_start + 6
+               and (u.licensed_since is null or u.week_end - u.licensed_since >= params.min_days) as eligible
+    from int_user_week u, params
     where in_week_scope(u.week_start)
 ),
 population as (
     select week_start, max(week_end) as week_end, g.dimension as dimension, g.group_name as group_name,
-           count(distinct upn_key) as licensed_users
+           count(distinct upn_key) as licensed_users, count(distinct upn_key) filter (where eligible) as eligible_users
     from members group by all
 ),
 per_user as (
@@ -28,6 +33,7 @@ prompts as (
 per_app as (
     select week_start, g.dimension as dimension, g.group_name as group_name, app,
            count(*) filter (where days_in_week > 0) as active_users,
+           count(*) filter (where days_in_week > 0 and eligible) as eligible_active_users,
            avg(days_in_week) filter (where days_in_week > 0) as active_days_per_active_user,
            count(*) filter (where days_in_28 >= 12) as habit_users
     from members where app is not null group by all
@@ -53,6 +59,8 @@ cells as (
            case a.app when 'any' then pr.prompts when 'copilot_chat' then pr.chat_prompts end as prompts,
            case when a.app = 'any' then b.breadth end as breadth,
            coalesce(pa.habit_users, 0) as habit_users,
+           p.eligible_users, coalesce(pa.eligible_active_users, 0) as eligible_active_users,
+           p.eligible_users < params.min_size as too_few_eligible,
            p.dimension <> 'tenant' and p.licensed_users < params.min_size as suppressed
     from population p
     cross join apps a
@@ -70,5 +78,10 @@ select
     case when suppressed then null else prompts end::bigint as prompts,
     case when suppressed then null else breadth end as breadth,
     case when suppressed or licensed_users = 0 then null else habit_users / licensed_users end as habit_rate,
-    suppressed
+    suppressed,
+    case when suppressed or not complete_week then null else eligible_users end::integer as eligible_users,
+    case when suppressed or not complete_week or too_few_eligible then null else eligible_active_users end::integer
+        as eligible_active_users,
+    case when suppressed or not complete_week or too_few_eligible or eligible_users = 0 then null
+         else eligible_active_users / eligible_users end as weekly_active_rate
 from cells
