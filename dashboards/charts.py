@@ -28,21 +28,20 @@ def week_x(data: pd.DataFrame, column: str = "week_start") -> alt.X:
     weeks = sorted({pd.Timestamp(w) for w in data[column].dropna()}) if column in data else []
     ticks = [alt.DateTime(year=w.year, month=w.month, date=w.day, utc=True) for w in weeks]
     return alt.X(f"{column}:T", title="week starting", scale=alt.Scale(type="utc"),
-                 axis=alt.Axis(format="%d %b", formatType="utc", labelAngle=0, values=ticks or alt.Undefined,
-                               grid=False))
+                 axis=alt.Axis(labelExpr="utcFormat(datum.value, '%d %b')", labelAngle=0,
+                               values=ticks or alt.Undefined, grid=False))
 
 
 def level_scale(bands: Bands) -> alt.Scale:
-    """The one threshold colour scale of the headline: cold, cool, warm, hot at `bands.edges` (hot = target)."""
-    return alt.Scale(type="threshold", domain=bands.edges, range=[COLOURS[lv] for lv in LEVELS])
+    """The one colour scale of the headline: a cell's level (named by `bands.legend()`: cold < 20 %, …, hot ≥ 60 %
+    (target)) to its colour in `levels.COLOURS`; the level itself comes from `Bands.level` (thresholds `edges`)."""
+    return alt.Scale(domain=bands.legend(), range=[COLOURS[lv] for lv in LEVELS])
 
 
-def level_legend(bands: Bands, title: str = HEADLINE) -> alt.Legend:
-    """A legend labelled with `bands.legend()` (cold < 20 %, …, hot ≥ 60 % (target))."""
-    labels = bands.legend()
-    expr = " : ".join(f"datum.index === {i} ? {json.dumps(lab)}" for i, lab in enumerate(labels[:-1]))
-    return alt.Legend(title=title, labelExpr=f"{expr} : {json.dumps(labels[-1])}", orient="top", direction="horizontal",
-                      symbolType="square", symbolSize=200, labelLimit=200)
+def level_legend(title: str = HEADLINE) -> alt.Legend:
+    """The legend: one square per level, labelled as `Bands.legend()`."""
+    return alt.Legend(title=title, orient="top", direction="horizontal", symbolType="square", symbolSize=220,
+                      symbolStrokeColor="#999999", symbolStrokeWidth=0.5, labelLimit=220, titleLimit=400)
 
 
 def _rate_label(rate: object, why_grey: str | None) -> str:
@@ -93,6 +92,8 @@ def heatmap_cells(df: pd.DataFrame, x: str, rate: str, active: str | None = None
     out["label"] = [_rate_label(r, w) for r, w in zip(out["rate"], why, strict=True)]
     b = bands or Bands(0.2, 0.4, 0.6)
     out["text_colour"] = [GREY_TEXT if r is None else TEXT_COLOURS[b.level(r)] for r in out["rate"]]
+    names = dict(zip(LEVELS, b.legend(), strict=True))
+    out["band"] = [None if r is None else names[b.level(r)] for r in out["rate"]]
     out["people"] = df[people].astype("Int64") if people in df else pd.NA
     out["active_users"] = df[active].astype("Int64") if active and active in df else pd.NA
     grey = out["rate"].isna()
@@ -107,7 +108,7 @@ def heatmap(cells: pd.DataFrame, x: str, x_title: str, bands: Bands, rows: list[
     suppressed or too-small groups, text that reads on its cell, rows in `rows` order, full group names; the
     labels of the `highlight` groups (flagged) red and bold."""
     data = cells.assign(**{x: cells[x].astype(str)})
-    x_enc = alt.X(f"{x}:O" if temporal else f"{x}:N", title=x_title, sort=x_sort or "ascending",
+    x_enc = alt.X(f"{x}:O" if temporal else f"{x}:N", title=None, sort=x_sort or "ascending",
                   axis=alt.Axis(labelAngle=0, orient="top", labelLimit=160))
     marked = f"indexof({json.dumps(highlight or [])}, datum.value) >= 0"
     y_enc = alt.Y("group_name:N", title=None, sort=rows or "ascending",
@@ -121,10 +122,11 @@ def heatmap(cells: pd.DataFrame, x: str, x_title: str, bands: Bands, rows: list[
                  alt.Tooltip("people:Q", title=people_title)],
     )
     hot = base.transform_filter("datum.rate !== null").mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("rate:Q", scale=level_scale(bands), legend=level_legend(bands, metric)))
+        color=alt.Color("band:N", scale=level_scale(bands), legend=level_legend(metric)))
     grey = base.transform_filter("datum.rate === null").mark_rect(color=GREY, stroke="white", strokeWidth=1)
     text = base.mark_text(fontSize=11).encode(text="label:N", color=alt.Color("text_colour:N", scale=None))
-    return alt.layer(hot, grey, text).properties(height=alt.Step(24))
+    return alt.layer(hot, grey, text).resolve_scale(color="independent").properties(
+        height=alt.Step(24), width=alt.Step(78))
 
 
 def _complete(df: pd.DataFrame) -> pd.DataFrame:
@@ -134,7 +136,7 @@ def _complete(df: pd.DataFrame) -> pd.DataFrame:
     return df[keep]
 
 
-def _rate_y(column: str, title: str) -> alt.Y:
+def _rate_y(column: str, title: str | None) -> alt.Y:
     return alt.Y(f"{column}:Q", title=title, axis=alt.Axis(format=PCT, titleLimit=400),
                  scale=alt.Scale(domain=[0, 1]))
 
@@ -189,7 +191,7 @@ def weekly_metric(weekly: pd.DataFrame, column: str, title: str, fmt: str = ".1f
     ).properties(height=170)
 
 
-def weekly_series(series: pd.DataFrame, target: float | None = None, height: int = 150) -> alt.Chart:
+def weekly_series(series: pd.DataFrame, target: float | None = None, height: int = 200) -> alt.Chart:
     """One group's weekly series: each complete week's raw weekly active rate (labelled "43 %"), flagged weeks in
     red, the target as a dashed rule. `series` has week_start, weekly_active_rate and flagged."""
     data = series[["week_start", "weekly_active_rate", "flagged"]].copy()
@@ -197,7 +199,7 @@ def weekly_series(series: pd.DataFrame, target: float | None = None, height: int
     data["label"] = [percent(None if pd.isna(r) else float(r)) for r in data["weekly_active_rate"]]
     data = data.dropna(subset=["weekly_active_rate"])
     base = alt.Chart(values(data)).encode(
-        x=week_x(data), y=_rate_y("weekly_active_rate", "active that week"),
+        x=week_x(data), y=_rate_y("weekly_active_rate", None),
         tooltip=[alt.Tooltip("week_start:T", **WEEK_TOOLTIP), alt.Tooltip("label:N", title="active that week"),
                  alt.Tooltip("flagged:N", title="flagged")])
     line = base.mark_line(color="#4c78a8")

@@ -51,7 +51,8 @@ else:
 if not keys:
     st.stop()
 
-week = filters.week(weeks)
+with st.columns([1, 2])[0]:
+    week = filters.week(weeks)
 by_dim: dict[str, list[str]] = {}
 for d, g in keys:
     by_dim.setdefault(d, []).append(g)
@@ -72,8 +73,8 @@ order = {s: i for i, s in enumerate(cards.SUMMARY_ORDER)}
 found = found.assign(_o=found["status"].map(order).fillna(9), _i=-found["impact"].fillna(0))
 found = found.sort_values(["_o", "_i", "group_name"])
 st.subheader(cards.summary(list(found["status"]), whose))
-st.caption(f"Week of {week:%d %b %Y} (the latest complete week is {weeks[0]:%d %b %Y}). "
-           f"{cards.headline_caption(cfg.model.stagnation.lookback_weeks, week).capitalize()}.")
+st.caption(f"The week of {week:%d %b %Y}" + (" (the latest complete week)." if week == weeks[0] else
+           f"; the latest complete week is the week of {weeks[0]:%d %b %Y}."))
 
 followups = {}
 for f in workflow.list_followups(cfg):  # newest first: the newest open one of each group

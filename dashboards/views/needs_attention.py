@@ -49,12 +49,12 @@ shown = flagged.assign(
           for k in flagged["flag_kind"]],
 )
 table = tables.readable(shown, [
-    ("group_name", "group", "text"), ("dimension", "dimension", "text"), ("impact", "people short", "int"),
+    ("link", "detail", "text"), ("group_name", "group", "text"), ("dimension", "dimension", "text"),
+    ("impact", "people short", "int"),
     ("active_rate", "weekly active rate", "pct"), ("kind", "flag", "text"), ("weeks_flagged", "weeks flagged", "int"),
     ("champion", "champion", "text"), ("followup", "follow-up", "text"), ("reason", "reason", "text")])
-table["open"] = list(shown["link"])
 st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 720),
-             column_config={"open": st.column_config.LinkColumn("detail", display_text="open",
+             column_config={"detail": st.column_config.LinkColumn("detail", display_text="open",
                                                                 help="the group's detail on My groups"),
                             "reason": st.column_config.TextColumn("reason", width="large")})
 if unowned:
