@@ -17,6 +17,7 @@ from .text import md
 CONFIG_ENV = "COPILOT_CONFIG"
 VIEW_AS_ENV = "COPILOT_VIEW_AS"  # `copilot-usage dashboard --as EMAIL` (auth = "none" only)
 ADMIN_VIEW = ""
+VIEW_AS_STATE = "_copilot_usage_view_as"
 REFRESHING = "A collection is writing the warehouse right now: the data is refreshing, try again in a minute."
 
 
@@ -71,10 +72,14 @@ def _view_as(reader: Reader) -> Viewer:
     emails = sorted(set(champs["champion_email"].dropna())) if not champs.empty else []
     wanted = os.environ.get(VIEW_AS_ENV, "").strip().lower()
     options = [ADMIN_VIEW, *emails, *([wanted] if wanted and wanted not in emails else [])]
+    current = st.session_state.get(VIEW_AS_STATE, wanted)  # kept apart: a page switch may drop widget state
     with st.sidebar:
-        picked = st.selectbox("View as", options, index=options.index(wanted) if wanted else 0, key="view_as",
-                              format_func=lambda e: e or "admin (every group)",
+        picked = st.selectbox("View as", options, index=options.index(current) if current in options else 0,
+                              key="view_as", format_func=lambda e: e or "admin (every group)",
+                              on_change=lambda: st.session_state.__setitem__(VIEW_AS_STATE,
+                                                                             st.session_state["view_as"]),
                               help="See the dashboard exactly as this champion does (sign-in off only).")
+    st.session_state[VIEW_AS_STATE] = picked
     if not picked:
         return local_viewer()
     viewer = viewer_as(picked, champs)
