@@ -38,7 +38,7 @@ def summary(statuses: list[str], whose: str = "Your") -> str:
     parts = [f"{n[s]} {SUMMARY_WORD[s]}" for s in SUMMARY_ORDER if n[s]]
     parts += [f"{c} {s}" for s, c in n.items() if s not in SUMMARY_ORDER]
     noun = "group" if len(statuses) == 1 else "groups"
-    return f"{whose} {len(statuses)} {noun}: {', '.join(parts)}" if parts else f"{whose} 0 groups"
+    return (f"{whose} {len(statuses)} {noun}: {', '.join(parts)}" if parts else f"{whose} 0 groups").strip()
 
 
 def headline_caption(lookback: int, week_start: dt.date) -> str:
