@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from warehouse.config import SECRET_ENV
+from warehouse.levels import percent
 from warehouse.status import Status
 
 from .fetch import Outcome, RunResult
@@ -154,19 +155,26 @@ def print_status(st: Status) -> None:
     if st.data_note:
         console.print(f"[yellow]{escape(st.data_note)}[/]")
     if st.as_of:
+        if st.headline and st.headline[0] is not None:
+            console.print(f"Weekly active rate (the headline), week of {st.week}: {percent(st.headline[0])}; "
+                          f"{escape(st.headline[2])}")
         parts = [f"{w}-day active {a}/{n} ({r:.0%})" for w, n, a, r in st.tenant if r is not None]
-        console.print(f"Data as of {st.as_of}: " + ", ".join(parts))
+        console.print(f"Reach (Microsoft's 'active', any use in the window) as of {st.as_of}: " + ", ".join(parts))
     if st.flagged:
-        flagged = Table(title=f"stagnating groups, week of {st.flagged[0][0]}")
-        for col in ("dimension", "group", "reason", "champion"):
+        shown = f"{len(st.flagged)} of {st.flagged_total}" if st.flagged_total > len(st.flagged) else st.flagged_total
+        flagged = Table(title=f"{shown} flagged groups, week of {st.flagged[0][0]}, most impact first")
+        for col in ("dimension", "group", "weekly active", "short of target", "reason", "champion"):
             flagged.add_column(col, overflow="fold")
-        for _, dim, group, reason, champion in st.flagged:
-            flagged.add_row(dim, escape(group), escape(reason), escape(champion or "(none assigned)"))
+        for _, dim, group, rate, impact, reason, champion in st.flagged:
+            flagged.add_row(dim, escape(group), percent(rate), f"{impact:.1f} people", escape(reason),
+                            escape(champion or "(none assigned)"))
         console.print(flagged)
+        if st.flagged_total > len(st.flagged):
+            console.print(f"… and {st.flagged_total - len(st.flagged)} more flagged groups: the dashboard's Needs "
+                          "attention page lists them all")
     for dim, group, email, likely in st.unmatched_champions:
         console.print(f"[yellow]champion {escape(email)} of {dim} {escape(repr(group))}: no such group in the week "
                       f"of {st.week} (renamed or gone), so no alert reaches them"
                       + (f"; did you mean {escape(repr(likely))}?" if likely else "") + "[/]")
     if st.unmatched_champions:
-        console.print("  re-assign with `copilot-usage champions import` or under Champions on the dashboard's "
-                      "Stagnation & follow-up page")
+        console.print("  re-assign with `copilot-usage champions import` or on the dashboard's Champions page")

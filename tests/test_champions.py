@@ -66,7 +66,9 @@ def test_upsert_duplicates_bom_and_replace(cfg, tmp_path):
                         "department,Legal,Newer,newer@contoso.example,\n", name="second.csv")
     result = import_champions(cfg, p, replace=True)
     assert result.errors == [] and result.removed == 1
-    assert result.warnings == [(3, "same dimension and group as line 2; this line wins")]
+    assert result.warnings == [(0, "no model yet, so group names could not be checked; run `copilot-usage "
+                                   "transform` and import again to check them"),
+                               (3, "same dimension and group as line 2; this line wins")]
     assert [(c.group_name, c.champion_name) for c in list_champions(cfg)] == [("Legal", "Newer")]
 
 
@@ -89,12 +91,27 @@ def test_missing_columns_empty_file_and_encoding(cfg, tmp_path):
         import_champions(cfg, tmp_path / "nope.csv")
 
 
-def test_unknown_groups_warn_with_a_suggestion(model_warehouse, tmp_path):
+def test_unknown_groups_are_refused_with_a_suggestion_and_the_rest_loads(model_warehouse, tmp_path):
     cfg = copy_warehouse(model_warehouse[0], tmp_path / "wh")
-    result = import_champions(cfg, write(tmp_path, HEADER + "department,Markting,M,m@contoso.example,\n"))
-    assert result.saved == 1
-    assert result.warnings == [(2, "no department group 'Markting' in the data yet (did you mean 'Marketing'?); "
-                                   "saved anyway")]
+    result = import_champions(cfg, write(tmp_path, HEADER + "department,Markting,M,m@contoso.example,\n"
+                                                            "job_function,Marketing,J,j@contoso.example,\n"
+                                                            "department,Legal,L,l@contoso.example,\n"))
+    assert result.saved == 1 and [c.group_name for c in list_champions(cfg)] == ["Legal"]
+    assert result.errors == [(2, "no department group 'Markting' in the data (did you mean 'Marketing'?); not saved"),
+                             (3, "no job_function group 'Marketing' in the data (did you mean 'Marketing Manager'?); "
+                                 "not saved")]
+    # the dashboard's form says the same and saves nothing
+    with pytest.raises(ChampionError, match=r"no department group 'Markting' in the data \(did you mean 'Marketing'"):
+        save_champion(cfg, "department", "Markting", "M", "m@contoso.example")
+    assert len(list_champions(cfg)) == 1
+
+
+def _insert_champion(cfg, dimension: str, group: str, email: str) -> None:
+    """A champion saved when the group existed (Entra renamed or removed it since)."""
+    con = duckdb.connect(cfg.warehouse.path)
+    con.execute("insert into champions (dimension, group_name, champion_name, champion_email, updated_at) "
+                "values (?, ?, 'X', ?, now())", [dimension, group, email])
+    con.close()
 
 
 def test_status_names_champions_whose_group_is_gone_with_its_likely_new_name(model_warehouse, tmp_path):
@@ -104,10 +121,10 @@ def test_status_names_champions_whose_group_is_gone_with_its_likely_new_name(mod
                        "order by all limit 1").fetchone()[0]
     con.close()
     name, upn = team.rsplit(" (", 1)
-    save_champion(cfg, "manager", f"Before Rename ({upn}", "Mo", "mo@contoso.example")  # Entra renamed the manager
-    save_champion(cfg, "department", "Markting", "Mia", "mia@contoso.example")
+    _insert_champion(cfg, "manager", f"Before Rename ({upn}", "mo@contoso.example")  # Entra renamed the manager
+    _insert_champion(cfg, "department", "Markting", "mia@contoso.example")
     save_champion(cfg, "department", "Marketing", "Max", "max@contoso.example")
-    save_champion(cfg, "job_function", "Basket Weaver", "Bo", "bo@contoso.example")
+    _insert_champion(cfg, "job_function", "Basket Weaver", "bo@contoso.example")
     st = read_status(cfg.warehouse.path)
     assert st.unmatched_champions == [("department", "Markting", "mia@contoso.example", "Marketing"),
                                       ("job_function", "Basket Weaver", "bo@contoso.example", None),

@@ -119,15 +119,16 @@ def read_csv(path: str | Path) -> tuple[list[tuple[int, Champion]], ImportResult
     return rows, result
 
 
-def _known_groups(con: duckdb.DuckDBPyConnection, week: object = None) -> dict[str, list[str]] | None:
-    """The groups per dimension in `mart_stagnation` (of `week`, else of any week); None before the first
-    transform."""
+def known_groups(con: duckdb.DuckDBPyConnection, week: object = None) -> dict[str, list[str]] | None:
+    """The groups per dimension in `mart_stagnation` of `week` (default: the latest evaluated week); None before
+    the first transform."""
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     if "mart_stagnation" not in tables:
         return None
     known: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
-    for dim, group in con.execute("select distinct dimension, group_name from mart_stagnation "
-                                  "where week_start = ? or ? is null", [week, week]).fetchall():
+    for dim, group in con.execute(
+            "select distinct dimension, group_name from mart_stagnation where week_start = "
+            "coalesce(?, (select max(week_start) from mart_stagnation))", [week]).fetchall():
         known.setdefault(dim, []).append(group)
     return known
 
@@ -145,9 +146,20 @@ def unmatched(con: duckdb.DuckDBPyConnection) -> tuple[object, list[tuple[str, s
         week = con.execute("select max(week_start) from mart_stagnation").fetchone()[0]
     except duckdb.CatalogException:  # no model yet
         return None, []
-    current = _known_groups(con, week) or {}
+    current = known_groups(con, week) or {}
     rows = con.execute("select dimension, group_name, champion_email from champions order by all").fetchall()
     return week, [(d, g, e, _closest(g, current.get(d, []))) for d, g, e in rows if g not in current.get(d, [])]
+
+
+def unknown_group(known: dict[str, list[str]], dimension: str, group_name: str) -> str | None:
+    """Why a group cannot take a champion (it is not in that dimension of the data), with the closest match;
+    None when it exists."""
+    names = known.get(dimension, [])
+    if group_name in names:
+        return None
+    close = _closest(group_name, names)
+    hint = f" (did you mean {close!r}?)" if close else ""
+    return f"no {dimension} group {group_name!r} in the data{hint}; not saved"
 
 
 def import_champions(cfg: Config, path: str | Path, *, replace: bool = False) -> ImportResult:
@@ -159,14 +171,19 @@ def import_champions(cfg: Config, path: str | Path, *, replace: bool = False) ->
     con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
     try:
         db.migrate(con)
-        known = _known_groups(con)
-        if known is not None:
+        known = known_groups(con)
+        if known is None and rows:
+            result.warnings.append((0, "no model yet, so group names could not be checked; run `copilot-usage "
+                                       "transform` and import again to check them"))
+        elif known is not None:
+            kept = []
             for line, ch in rows:
-                if ch.group_name not in known.get(ch.dimension, []):
-                    close = _closest(ch.group_name, known.get(ch.dimension, []))
-                    hint = f" (did you mean {close!r}?)" if close else ""
-                    result.warnings.append((line, f"no {ch.dimension} group {ch.group_name!r} in the data yet{hint}; "
-                                                  "saved anyway"))
+                problem = unknown_group(known, ch.dimension, ch.group_name)
+                if problem:
+                    result.errors.append((line, problem))
+                else:
+                    kept.append((line, ch))
+            rows = kept
         now = datetime.now(UTC)
         con.execute("begin")
         try:
@@ -200,11 +217,16 @@ def _upsert(con: duckdb.DuckDBPyConnection, ch: Champion, now: datetime) -> None
 
 def save_champion(cfg: Config, dimension: str, group_name: str, champion_name: str, champion_email: str,
                   manager_email: str | None = None) -> Champion:
-    """Validate and upsert one champion (for the dashboard's admin form); raise ChampionError on bad input."""
+    """Validate and upsert one champion (for the dashboard's admin form); raise ChampionError on bad input,
+    including a group that is not in that dimension of the data (with the closest match)."""
     ch = validate_champion(dimension, group_name, champion_name, champion_email, manager_email)
     con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
     try:
         db.migrate(con)
+        known = known_groups(con)
+        problem = unknown_group(known, ch.dimension, ch.group_name) if known is not None else None
+        if problem:
+            raise ChampionError(problem)
         _upsert(con, ch, datetime.now(UTC))
     finally:
         con.close()

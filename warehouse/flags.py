@@ -81,15 +81,25 @@ class FlaggedGroup:
     champion_name: str | None
     champion_email: str | None
     manager_email: str | None
+    kind: str  # below_target | declining
+    weekly_rates: list[float | None]  # the lookback's weekly active rates, oldest first
+    weekly_active_rate: float | None  # this week's alone
+    rate_high: float | None  # the rule's upper confidence bound of active_rate
+    impact: float  # people short of the target (or lost by a fall): the order of every list
+    weeks_flagged: int
+    department: str | None  # where a manager team or job function mostly sits (a department: itself)
+    licensed_users: int | None
+    level: str | None  # cold / cool / warm / hot (warehouse/levels.py) of active_rate
 
     @property
     def declining(self) -> bool:
-        """True when the group is falling by the decline slope or more (else it is flat below target)."""
-        return self.slope_pts_per_week is not None and self.slope_pts_per_week <= -self.decline_points_per_week
+        """True when the group is flagged for a steep, confirmed fall (else it is stuck below target)."""
+        return self.kind == "declining"
 
 
 def read_flagged(con: duckdb.DuckDBPyConnection, week: date) -> list[FlaggedGroup]:
-    """The flagged groups of `week` (every dimension, the tenant included) with episodes and live champions."""
+    """The flagged groups of `week` (every dimension, the tenant included) with episodes and live champions,
+    the most impact first."""
     rows = con.execute(query("flagged_groups"), {"week": week}).fetchall()
     return [FlaggedGroup(*r) for r in rows]
 

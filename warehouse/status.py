@@ -16,9 +16,11 @@ class Status:
     tenant: list[tuple]  # (window_days, licensed, active, rate) for app 'any'
     last_runs: list[tuple]  # (report, period, status, finished_at, report_refresh_date, message)
     data_note: str | None
-    flagged: list[tuple]  # (week_start, dimension, group_name, reason, champion_name)
+    flagged: list[tuple]  # (week_start, dimension, group_name, active_rate, impact, reason, live champion name)
     week: object = None  # the latest evaluated week
     unmatched_champions: list[tuple] = field(default_factory=list)  # (dimension, group, e-mail, likely group)
+    flagged_total: int = 0  # all flagged groups of the week (`flagged` holds the first `limit` by impact)
+    headline: tuple | None = None  # the tenant's (active_rate, status, reason) in the latest evaluated week
 
 
 def read_status(path: str, wait_seconds: float = 10.0, limit: int = 15) -> Status:
@@ -37,11 +39,17 @@ def read_status(path: str, wait_seconds: float = 10.0, limit: int = 15) -> Statu
             "select window_days, licensed_users, active_users, active_rate from mart_usage_by_group "
             "where as_of = ? and dimension = 'tenant' and app = 'any' order by window_days", [as_of]).fetchall()
         note = con.execute("select reason from mart_data_status where as_of = ?", [as_of]).fetchone()
+        # champions from the live table: an import shows at once, without a transform
         flagged = con.execute(
-            "select week_start, dimension, group_name, reason, champion_name from mart_stagnation "
-            "where flagged and week_start = (select max(week_start) from mart_stagnation) "
-            "order by dimension, active_rate limit ?", [limit]).fetchall()
+            "select s.week_start, s.dimension, s.group_name, s.active_rate, s.impact, s.reason, c.champion_name "
+            "from mart_stagnation s left join champions c on c.dimension = s.dimension and c.group_name = s.group_name "
+            "where s.flagged and s.week_start = (select max(week_start) from mart_stagnation) "
+            "order by s.impact desc, s.active_rate, s.dimension, s.group_name").fetchall()
+        headline = con.execute(
+            "select active_rate, status, reason from mart_stagnation where dimension = 'tenant' "
+            "and week_start = (select max(week_start) from mart_stagnation)").fetchone()
         week, lost = unmatched(con)
-        return Status(as_of, tenant, last_runs, note[0] if note else None, flagged, week, lost)
+        return Status(as_of, tenant, last_runs, note[0] if note else None, flagged[:limit], week, lost,
+                      len(flagged), headline)
     finally:
         con.close()

@@ -83,7 +83,7 @@ select
     u.licensed_users,
     u.active_users as active_users_28d,
     u.active_rate as active_rate_28d,
-    u.weekly_active_rate,
+    case when u.suppressed then null else u.weekly_active_rate end as weekly_active_rate,
     case when u.suppressed then 'suppressed' when u.rate is null then 'too_small' else adoption_level(u.rate) end
         as level,
     level_rank(adoption_level(u.rate)) as level_rank,

@@ -1,5 +1,6 @@
 -- The flagged groups of week $week with their live champion (so an import takes effect without a transform)
--- and the start of their flag episode: the first week of the run of consecutive flagged weeks ending at $week.
+-- and the start of their flag episode: the first week of the run of consecutive flagged weeks ending at $week;
+-- the most impact (people short of the target) first.
 with weeks as (
     select distinct week_start from mart_stagnation where week_start <= $week
 ),
@@ -25,9 +26,11 @@ episodes as (
 select
     s.week_start, s.dimension, s.group_name, s.reason, s.eligible_users, s.active_users, s.active_rate,
     s.first_rate, s.slope_pts_per_week, s.history_weeks, s.target_rate, s.decline_points_per_week, s.suppressed,
-    e.episode_start, c.champion_name, c.champion_email, c.manager_email
+    e.episode_start, c.champion_name, c.champion_email, c.manager_email,
+    s.flag_kind, s.weekly_rates, s.weekly_active_rate, s.rate_high, s.impact, s.weeks_flagged, s.department,
+    s.licensed_users, s.level
 from mart_stagnation s
 join episodes e on e.dimension = s.dimension and e.group_name = s.group_name
 left join champions c on c.dimension = s.dimension and c.group_name = s.group_name
 where s.week_start = $week and s.flagged
-order by s.dimension, s.active_rate, s.group_name
+order by s.impact desc, s.active_rate, s.dimension, s.group_name
