@@ -63,4 +63,6 @@ def weeks_chart(weeks: pd.DataFrame, order: list[str], flagged: set[str], bands:
                           highlight=sorted(flagged))
 
 
-HEADLINE_NOTE = f"{HEADLINE} (average of the complete weeks of the lookback)"
+def headline_note(weeks: int) -> str:
+    """`weekly active rate (average of the last 4 complete weeks)`."""
+    return f"{HEADLINE} (average of the last {weeks} complete weeks)"

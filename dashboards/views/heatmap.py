@@ -52,7 +52,7 @@ if view == "apps":
     chart = heat.apps_chart(data, bands, metric)
     note = (f"reach: share of licensed people active in the 28 days to {ctx.as_of:%d %b %Y} (any Copilot "
             "activity; not the headline)" if metric == "reach" else
-            f"{heat.HEADLINE_NOTE} per app, {when}")
+            f"{heat.headline_note(cfg.model.stagnation.lookback_weeks)} per app, {when}")
 else:
     weeks = viewer.visible(r.group_weeks(dimension, app, chosen), dimension)
     chart = heat.weeks_chart(weeks, heat.row_order(data), heat.flagged_names(data), bands)

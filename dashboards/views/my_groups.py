@@ -91,8 +91,10 @@ for d, groups in by_dim.items():
     data = viewer.visible(r.heatmap_apps(d, groups), d)
     if data.empty:
         continue
-    st.caption(f"{filters.DIMENSIONS[d]}: {heat.HEADLINE_NOTE} per app, latest complete week "
-               f"(week of {pd.Timestamp(data['week_start'].iloc[0]):%d %b %Y}). Red names: flagged.")
+    note = heat.headline_note(cfg.model.stagnation.lookback_weeks)
+    latest = pd.Timestamp(data["week_start"].iloc[0])
+    st.caption(f"{filters.DIMENSIONS[d]}: {note} per app, latest complete week (week of {latest:%d %b %Y}). "
+               "Red names: flagged.")
     st.altair_chart(heat.apps_chart(data, bands), width="stretch")
 st.page_link("views/heatmap.py", label="Open the heatmap", icon=":material/grid_on:",
              query_params={"dimension": next(iter(by_dim))})

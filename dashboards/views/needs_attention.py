@@ -56,6 +56,7 @@ table = tables.readable(shown, [
 st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 720),
              column_config={"detail": st.column_config.LinkColumn("detail", display_text="open",
                                                                 help="the group's detail on My groups"),
+                            "group": st.column_config.TextColumn("group", width="large"),
                             "reason": st.column_config.TextColumn("reason", width="large")})
 if unowned:
     names = "; ".join(md(g) for g in flagged.loc[flagged["unowned"], "group_name"].head(8))
