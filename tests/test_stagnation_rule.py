@@ -147,3 +147,76 @@ def test_rule_settings_change_the_outcome(teams_warehouse, tmp_path: Path):
     (flagged_default, hot_default), = _rows(cfg, count)
     (flagged_strict, hot_strict), = _rows(strict, count)
     assert flagged_strict < flagged_default and hot_strict > hot_default
+
+
+def _rule_on_series(series: dict[str, list[tuple[int, int]]], confidence: float = 0.95) -> dict[str, list[tuple]]:
+    """The real mart_stagnation SQL on given weekly (eligible, active) series of manager teams, in a scratch
+    DuckDB: (week_no, flagged, status, active_rate, reason) per team and week."""
+    from statistics import NormalDist
+
+    from warehouse.config import ModelConfig
+    from warehouse.db import SQL_DIR
+    from warehouse.transform import _write_params
+
+    con = duckdb.connect()
+    model = ModelConfig.model_validate({"stagnation": {"confidence": confidence}})
+    _write_params(con, model)
+    assert con.execute("select num from _model_params where name = 'z'").fetchone()[0] == pytest.approx(
+        NormalDist().inv_cdf(confidence))
+    for f in sorted((SQL_DIR / "staging").glob("_macro*.sql")):
+        con.execute(f.read_text())
+    con.execute("create table mart_adoption_weekly (dimension varchar, group_name varchar, app varchar, "
+                "week_start date, licensed_users integer)")
+    con.execute("create table champions (dimension varchar, group_name varchar, champion_name varchar, "
+                "champion_email varchar, manager_email varchar)")
+    con.execute("create table int_group_week_eligible (week_start date, dimension varchar, group_name varchar, "
+                "eligible_users bigint, active_users bigint, week_no bigint, department varchar)")
+    monday = dt.date(2026, 1, 5)
+    con.executemany("insert into int_group_week_eligible values (?, 'manager', ?, ?, ?, ?, 'Sales')", [
+        (monday + dt.timedelta(weeks=w), name, n, k, (monday - dt.date(2000, 1, 3)).days // 7 + w)
+        for name, weeks in series.items() for w, (n, k) in enumerate(weeks)])
+    con.execute((SQL_DIR / "marts" / "mart_stagnation.sql").read_text())
+    out: dict[str, list[tuple]] = {}
+    for name, week, flagged, status, rate, reason in con.execute(
+            "select group_name, week_start, flagged, status, active_rate, reason from mart_stagnation "
+            "order by group_name, week_start").fetchall():
+        out.setdefault(name, []).append((week, flagged, status, rate, reason))
+    return out
+
+
+def test_the_worked_example_of_the_docs():
+    """docs/adoption-signal.md: two teams of 7 at 39 %, one steady (flagged), one with a single bad week
+    (watched); before, four on-track weeks of 5 of 7."""
+    before = [(7, 5)] * 4
+    got = _rule_on_series({"steady": before + [(7, 3), (7, 3), (7, 2), (7, 3)],
+                           "jumpy": before + [(7, 3), (7, 4), (7, 4), (7, 0)]})
+    _, flagged, status, rate, reason = got["steady"][-1]
+    assert flagged and rate == pytest.approx(11 / 28)
+    assert reason == ("weekly active 43 → 43 → 29 → 43 % over 4 weeks; average 39 %, target 60 %; "
+                      "no clear growth (-6.3 pts/week over 8 weeks)")
+    _, flagged, status, rate, reason = got["jumpy"][-1]
+    assert not flagged and status == "below_target" and rate == pytest.approx(11 / 28)
+    assert reason == ("below target: average 39 %, target 60 %, but not clearly for a group of 7 "
+                      "(weekly active 43 → 57 → 57 → 0 %); watching, not flagged")
+
+
+def test_operating_characteristic_on_binomial_teams():
+    """Teams of 5-9 whose members are each active in a week with the team's true rate (pure binomial noise,
+    20 weeks): the share of evaluated team-weeks flagged, by true rate."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    truth, series = {}, {}
+    for rate in (0.1, 0.2, 0.3, 0.5, 0.65, 0.7, 0.8):
+        for rep in range(60):
+            n = int(rng.integers(5, 10))
+            series[f"{rate}-{rep}"] = [(n, int(rng.binomial(n, rate))) for _ in range(20)]
+            truth[f"{rate}-{rep}"] = rate
+    got = _rule_on_series(series)
+    share: dict[float, list[bool]] = {}
+    for name, weeks in got.items():
+        share.setdefault(truth[name], []).extend(f for _, f, s, *_ in weeks if s != "collecting_history")
+    flagged = {rate: sum(v) / len(v) for rate, v in share.items()}
+    assert flagged[0.1] >= 0.9 and flagged[0.2] >= 0.9 and flagged[0.3] >= 0.85, flagged
+    assert flagged[0.65] <= 0.05 and flagged[0.7] <= 0.03 and flagged[0.8] <= 0.01, flagged
+    assert flagged[0.3] > flagged[0.5] > flagged[0.65]  # the closer to the target, the more benefit of the doubt

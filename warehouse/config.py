@@ -95,7 +95,7 @@ class StagnationConfig(_Section):
     decline_points_per_week: float = Field(3.0, gt=0)
     min_licensed_days: int = Field(30, ge=0)
     # how sure the rule must be (one-sided) that a group is below target, or falling, before it flags it
-    confidence: float = Field(0.90, ge=0.5, lt=1)
+    confidence: float = Field(0.95, ge=0.5, lt=1)
     # weeks of history the growth trend is fitted on (at least lookback_weeks); a group below target whose
     # trend reaches the target within horizon_weeks is "on track", not flagged
     trend_weeks: int = Field(8, ge=2, le=52)

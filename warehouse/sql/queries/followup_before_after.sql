@@ -1,6 +1,7 @@
--- For every follow-up with an action: the group's weekly active rate (mart_stagnation, the rate the flag is
--- about) averaged over the $n complete weeks before the week of the first action and the $n weeks after it.
--- The action's own week belongs to neither side.
+-- For every follow-up with an action: the group's weekly active rate (the headline, warehouse/levels.py)
+-- pooled over the $n complete weeks before the week of the first action and over the $n weeks after it
+-- (active person-weeks / eligible person-weeks of those weeks alone, so neither side borrows the other's
+-- weeks). The action's own week belongs to neither side.
 with first_action as (
     select followup_id, min(action_date) as first_action from followup_actions group by followup_id
 ),
@@ -11,7 +12,7 @@ f as (
     join first_action a on a.followup_id = f.id
 ),
 joined as (
-    select f.*, s.week_start, s.active_rate,
+    select f.*, s.week_start, s.active_users, s.eligible_users,
            s.week_start < f.action_week and s.week_start >= f.action_week - 7 * $n::integer as is_before,
            s.week_start > f.action_week and s.week_start <= f.action_week + 7 * $n::integer as is_after
     from f
@@ -19,9 +20,10 @@ joined as (
 )
 select
     id, first_action, action_week,
-    avg(active_rate) filter (where is_before) as before_rate,
-    count(active_rate) filter (where is_before) as before_weeks,
-    avg(active_rate) filter (where is_after) as after_rate,
-    count(active_rate) filter (where is_after) as after_weeks
+    sum(active_users) filter (where is_before) / nullif(sum(eligible_users) filter (where is_before), 0)
+        as before_rate,
+    count(eligible_users) filter (where is_before) as before_weeks,
+    sum(active_users) filter (where is_after) / nullif(sum(eligible_users) filter (where is_after), 0) as after_rate,
+    count(eligible_users) filter (where is_after) as after_weeks
 from joined
 group by id, first_action, action_week
