@@ -388,7 +388,7 @@ def test_followup_actions_on_my_groups_are_saved_and_a_running_collection_is_rep
 
 def test_admin_edits_champions_and_the_group_list_follows_the_dimension(dash_cfg, monkeypatch):
     from dashboards import queries
-    from warehouse.champions import list_champions, save_champion
+    from warehouse.champions import list_champions
 
     at = app(dash_cfg, monkeypatch)
     at.run()
@@ -412,23 +412,13 @@ def test_admin_edits_champions_and_the_group_list_follows_the_dimension(dash_cfg
 
     # a champion whose group is gone from the data (a renamed department) is pointed out
     assert not [w for w in at.warning if "champion(s) have a group" in w.value]
-    save_champion(dash_cfg, "department", "Legal <Old>", "Lou", "lou@contoso.com")
+    import duckdb  # a champion saved before the department was renamed (save_champion now refuses unknown groups)
+
+    con = duckdb.connect(dash_cfg.warehouse.path)
+    con.execute("insert into champions (dimension, group_name, champion_name, champion_email, updated_at) "
+                "values ('department', 'Legal <Old>', 'Lou', 'lou@contoso.com', now())")
+    con.close()
     queries.clear()  # written behind the dashboard's back: without this it shows within cache_ttl_seconds
     at.run()
     lost = [w.value for w in at.warning if "champion(s) have a group" in w.value]
     assert len(lost) == 1 and "1 champion(s)" in lost[0] and "Legal &lt;Old&gt;" in lost[0], lost  # as text
-
-
-def test_a_group_not_in_the_dimension_is_refused_with_a_did_you_mean(dash_cfg, monkeypatch):
-    import warehouse.champions as champions
-
-    if not hasattr(champions, "known_groups"):
-        pytest.xfail("warehouse.champions.save_champion does not check the group yet (the lead's change)")
-    at = app(dash_cfg, monkeypatch)
-    at.run()
-    at.switch_page("views/champions.py").run()
-    _by_label(at.selectbox, "Group").select("Legl")
-    _by_label(at.text_input, "Champion name").input("Lee")
-    _by_label(at.text_input, "Champion e-mail").input("lee@contoso.com")
-    _by_label(at.button, "Save champion").click().run()
-    assert any("did you mean" in e.value and "Legal" in e.value for e in at.error), [e.value for e in at.error]
