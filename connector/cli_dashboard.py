@@ -11,6 +11,8 @@ import click
 
 from .cli import _config, cli, config_option, console
 
+VIEW_AS_ENV = "COPILOT_VIEW_AS"  # read by dashboards.session (the same name)
+
 
 def streamlit_argv(host: str, port: int) -> list[str]:
     """The command line that serves the dashboard (headless, no file watcher, no usage statistics)."""
@@ -20,12 +22,20 @@ def streamlit_argv(host: str, port: int) -> list[str]:
             "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
 
 
-def start_dashboard(config_path: str, host: str, port: int) -> None:
-    """Serve the dashboard for `config_path` in this process (never returns)."""
+def start_dashboard(config_path: str, host: str, port: int, view_as: str | None = None) -> None:
+    """Serve the dashboard for `config_path` in this process (never returns); `view_as` (auth "none" only): open
+    it as that champion sees it."""
     cfg = _config(config_path)  # fail here, on the command line, rather than in the browser
+    if view_as and cfg.dashboard.auth != "none":
+        raise click.UsageError(f"--as needs [dashboard] auth = \"none\" (the local demo); with auth = "
+                               f"\"{cfg.dashboard.auth}\" people see what their own sign-in allows")
     env = {**os.environ, "COPILOT_CONFIG": str(Path(config_path).resolve())}
+    env.pop(VIEW_AS_ENV, None)
+    if view_as:
+        env[VIEW_AS_ENV] = view_as.strip().lower()
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
-    console.print(f"Dashboard: http://{shown}:{port}  (sign-in: {cfg.dashboard.auth}; Ctrl-C to stop)")
+    who = f"; viewing as {view_as}" if view_as else ""
+    console.print(f"Dashboard: http://{shown}:{port}  (sign-in: {cfg.dashboard.auth}{who}; Ctrl-C to stop)")
     sys.stdout.flush()
     argv = streamlit_argv(host, port)
     os.execve(argv[0], argv, env)
@@ -36,6 +46,8 @@ def start_dashboard(config_path: str, host: str, port: int) -> None:
 @click.option("--port", default=8501, show_default=True, help="Port to serve on.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 for every interface; put a TLS reverse proxy in front).")
-def dashboard(config_path: str, port: int, host: str) -> None:
+@click.option("--as", "view_as", metavar="EMAIL", default=None,
+              help="Open the dashboard as this champion sees it (only with [dashboard] auth = \"none\").")
+def dashboard(config_path: str, port: int, host: str, view_as: str | None) -> None:
     """Serve the Streamlit dashboard (read-only on the warehouse, except follow-up and champion edits)."""
-    start_dashboard(config_path, host, port)
+    start_dashboard(config_path, host, port, view_as)

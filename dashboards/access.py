@@ -1,6 +1,7 @@
 """Who is looking: roles from the `[dashboard]` config and the champions table.
 
-- `auth = "none"` (the local demo only): everyone is an admin, and every page says sign-in is off.
+- `auth = "none"` (the local demo only): everyone is an admin, and every page says sign-in is off. An admin
+  there can "view as" a champion (sidebar, or `copilot-usage dashboard --as EMAIL`): exactly their visibility.
 - `auth = "entra"`: a signed-in user whose e-mail is in `admins`, or who is in an `admin_groups` group (the ID
   token's `groups` claim), is an admin: the whole tenant, and may edit champions. A user who is the champion of
   some groups (champions table, by e-mail) sees per-group detail of those groups only. Anyone else signed in sees
@@ -29,6 +30,7 @@ class Viewer:
     role: str
     groups: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     signed_in: bool = True
+    viewed_as: bool = False  # an admin of the local demo looking through this champion's eyes (auth = "none")
 
     @property
     def is_admin(self) -> bool:
@@ -51,6 +53,16 @@ class Viewer:
 def local_viewer() -> Viewer:
     """The demo user of `auth = "none"`: an admin, not signed in."""
     return Viewer(email="", name="local demo", role=ADMIN, signed_in=False)
+
+
+def viewer_as(email: str, champions: pd.DataFrame) -> Viewer:
+    """The viewer `email` is when signed in without admin rights: the champion of their groups, else a viewer.
+    Used by "View as" (`auth = "none"` only), so an admin sees exactly what that champion sees."""
+    email = email.strip().lower()
+    mine = frozenset(_groups_of(email, champions))
+    names = champions.loc[champions["champion_email"].str.lower() == email, "champion_name"] if mine else []
+    name = str(next((n for n in names if isinstance(n, str) and n), email))
+    return Viewer(email, name, CHAMPION if mine else VIEWER, mine, signed_in=True, viewed_as=True)
 
 
 def resolve_viewer(cfg: DashboardConfig, claims: Mapping[str, Any], champions: pd.DataFrame) -> Viewer:

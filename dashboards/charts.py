@@ -1,32 +1,55 @@
 """Pure chart builders: DataFrame in, Altair chart out (tested through their Vega-Lite spec).
 
 Rates are 0..1 and shown as percentages. A suppressed cell (a group below the minimum size) never carries a
-number: it is drawn grey and labelled "suppressed", never as zero.
+number: it is drawn grey and labelled "suppressed" (or "too small"), never as zero. Colours and level names come
+from `warehouse.levels`, the vocabulary the mails share.
 """
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
+from warehouse.levels import COLOURS, GREY, GREY_TEXT, HEADLINE, LEVELS, TEXT_COLOURS, Bands, percent
+
 SUPPRESSED = "suppressed"
+TOO_SMALL = "too small"
 NO_DATA = "no data"
-HEAT_SCHEME = "yelloworangered"  # cold (pale) to hot (red)
 PCT = ".0%"
 WEEK_TOOLTIP = {"title": "week starting", "format": "%a %d %b %Y", "formatType": "utc"}
+FLAGGED_RED = "#c62828"
+LABEL_LIMIT = 520  # px: full group names, manager teams with their "(upn)" part
 
 
-def week_x(data: pd.DataFrame) -> alt.X:
-    """The time axis of a weekly series, labelled as dates ("09 Nov"); tooltips name the week's Monday."""
-    return alt.X("week_start:T", title="week starting", axis=alt.Axis(format="%d %b", labelAngle=0))
+def week_x(data: pd.DataFrame, column: str = "week_start") -> alt.X:
+    """The time axis of a weekly series: one tick per week, on its Monday ("09 Nov"), never between weeks."""
+    weeks = sorted({pd.Timestamp(w) for w in data[column].dropna()}) if column in data else []
+    ticks = [alt.DateTime(year=w.year, month=w.month, date=w.day, utc=True) for w in weeks]
+    return alt.X(f"{column}:T", title="week starting", scale=alt.Scale(type="utc"),
+                 axis=alt.Axis(labelExpr="utcFormat(datum.value, '%d %b')", labelAngle=0,
+                               values=ticks or alt.Undefined, grid=False))
 
 
-def _rate_label(rate: object, suppressed: object) -> str:
-    if bool(suppressed):
-        return SUPPRESSED
+def level_scale(bands: Bands) -> alt.Scale:
+    """The one colour scale of the headline: a cell's level (named by `bands.legend()`: cold < 20 %, …, hot ≥ 60 %
+    (target)) to its colour in `levels.COLOURS`; the level itself comes from `Bands.level` (thresholds `edges`)."""
+    return alt.Scale(domain=bands.legend(), range=[COLOURS[lv] for lv in LEVELS])
+
+
+def level_legend(title: str = HEADLINE) -> alt.Legend:
+    """The legend: one square per level, labelled as `Bands.legend()`."""
+    return alt.Legend(title=title, orient="top", direction="horizontal", symbolType="square", symbolSize=220,
+                      symbolStrokeColor="#999999", symbolStrokeWidth=0.5, labelLimit=220, titleLimit=400)
+
+
+def _rate_label(rate: object, why_grey: str | None) -> str:
+    if why_grey:
+        return why_grey
     if rate is None or pd.isna(rate):
         return NO_DATA
-    return f"{float(rate):.0%}"
+    return percent(float(rate))
 
 
 def values(df: pd.DataFrame) -> alt.InlineData:
@@ -38,6 +61,8 @@ def values(df: pd.DataFrame) -> alt.InlineData:
 
 
 def _plain(v: object) -> object:
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
     if v is None or (not isinstance(v, str | bool) and pd.isna(v)):
         return None
     if isinstance(v, pd.Timestamp):
@@ -47,65 +72,97 @@ def _plain(v: object) -> object:
     return v
 
 
-def heatmap_cells(df: pd.DataFrame, x: str, rate: str, active: str) -> pd.DataFrame:
-    """The cells of a heatmap: group, x, rate (None when suppressed), label, licensed and active counts."""
-    out = pd.DataFrame({
-        "group_name": df["group_name"].astype(str),
-        x: df[x],
-        "licensed_users": df["licensed_users"].astype("Int64"),
-        "active_users": df[active].astype("Int64"),
-        "suppressed": df["suppressed"].fillna(False).astype(bool),
-    })
-    out["rate"] = [None if s or pd.isna(r) else float(r) for r, s in zip(df[rate], out["suppressed"], strict=True)]
-    out["label"] = [_rate_label(r, s) for r, s in zip(out["rate"], out["suppressed"], strict=True)]
-    # suppressed groups show no counts either (the mart has none, make sure nothing slips through)
-    out.loc[out["suppressed"], ["licensed_users", "active_users"]] = pd.NA
+def _grey_reason(suppressed: object, level: object, rate: object) -> str | None:
+    if bool(suppressed) or level == "suppressed":
+        return SUPPRESSED
+    if level == "too_small" or rate is None or pd.isna(rate):
+        return TOO_SMALL if level == "too_small" else None
+    return None
+
+
+def heatmap_cells(df: pd.DataFrame, x: str, rate: str, active: str | None = None, bands: Bands | None = None,
+                  people: str = "eligible_users") -> pd.DataFrame:
+    """The cells of a heatmap: group, x, rate (None when grey), label ("39 %", "suppressed", "too small"), the
+    text colour that reads on the cell's colour, and the counts (none for a grey cell)."""
+    supp = df["suppressed"].fillna(False).astype(bool) if "suppressed" in df else pd.Series(False, index=df.index)
+    lvl = df["level"] if "level" in df else pd.Series(None, index=df.index, dtype=object)
+    out = pd.DataFrame({"group_name": df["group_name"].astype(str), x: df[x]})
+    why = [_grey_reason(s, lv, r) for s, lv, r in zip(supp, lvl, df[rate], strict=True)]
+    out["rate"] = [None if w or pd.isna(r) else float(r) for r, w in zip(df[rate], why, strict=True)]
+    out["label"] = [_rate_label(r, w) for r, w in zip(out["rate"], why, strict=True)]
+    b = bands or Bands(0.2, 0.4, 0.6)
+    out["text_colour"] = [GREY_TEXT if r is None else TEXT_COLOURS[b.level(r)] for r in out["rate"]]
+    names = dict(zip(LEVELS, b.legend(), strict=True))
+    out["band"] = [None if r is None else names[b.level(r)] for r in out["rate"]]
+    out["people"] = df[people].astype("Int64") if people in df else pd.NA
+    out["active_users"] = df[active].astype("Int64") if active and active in df else pd.NA
+    grey = out["rate"].isna()
+    out.loc[grey, ["people", "active_users"]] = pd.NA  # a grey cell shows no counts either
     return out
 
 
-def heatmap(cells: pd.DataFrame, x: str, x_title: str, x_sort: list[str] | None = None) -> alt.Chart:
-    """Group × `x` heatmap from `heatmap_cells`: colour by rate, grey 'suppressed' cells, counts in tooltips."""
+def heatmap(cells: pd.DataFrame, x: str, x_title: str, bands: Bands, rows: list[str] | None = None,
+            x_sort: list[str] | None = None, metric: str = HEADLINE, people_title: str = "eligible people",
+            temporal: bool = False, highlight: list[str] | None = None) -> alt.Chart:
+    """Group × `x` heatmap from `heatmap_cells`: one threshold colour scale (the levels), grey worded cells for
+    suppressed or too-small groups, text that reads on its cell, rows in `rows` order, full group names; the
+    labels of the `highlight` groups (flagged) red and bold."""
     data = cells.assign(**{x: cells[x].astype(str)})
-    x_enc = alt.X(f"{x}:N", title=x_title, sort=x_sort or "ascending", axis=alt.Axis(labelAngle=-40))
+    x_enc = alt.X(f"{x}:O" if temporal else f"{x}:N", title=None, sort=x_sort or "ascending",
+                  axis=alt.Axis(labelAngle=0, orient="top", labelLimit=160))
+    marked = f"indexof({json.dumps(highlight or [])}, datum.value) >= 0"
+    y_enc = alt.Y("group_name:N", title=None, sort=rows or "ascending",
+                  axis=alt.Axis(labelLimit=LABEL_LIMIT, labelFontSize=12,
+                                labelColor=alt.expr(f"{marked} ? '{FLAGGED_RED}' : '#1b1b1b'"),
+                                labelFontWeight=alt.expr(f"{marked} ? 'bold' : 'normal'")))
     base = alt.Chart(values(data)).encode(
-        x=x_enc,
-        y=alt.Y("group_name:N", title=None, sort="ascending"),
+        x=x_enc, y=y_enc,
         tooltip=[alt.Tooltip("group_name:N", title="group"), alt.Tooltip(f"{x}:N", title=x_title),
-                 alt.Tooltip("label:N", title="active rate"),
-                 alt.Tooltip("active_users:Q", title="active users"),
-                 alt.Tooltip("licensed_users:Q", title="licensed users")],
+                 alt.Tooltip("label:N", title=metric), alt.Tooltip("active_users:Q", title="active people"),
+                 alt.Tooltip("people:Q", title=people_title)],
     )
-    hot = base.transform_filter("datum.rate !== null").mark_rect().encode(
-        color=alt.Color("rate:Q", title="active rate", scale=alt.Scale(scheme=HEAT_SCHEME, domain=[0, 1]),
-                        legend=alt.Legend(format=PCT)))
-    grey = base.transform_filter("datum.rate === null").mark_rect(color="#d9d9d9")
-    text = base.mark_text(fontSize=10).encode(text="label:N")
-    return alt.layer(hot, grey, text).properties(height=alt.Step(22))
+    hot = base.transform_filter("datum.rate !== null").mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("band:N", scale=level_scale(bands), legend=level_legend(metric)))
+    grey = base.transform_filter("datum.rate === null").mark_rect(color=GREY, stroke="white", strokeWidth=1)
+    text = base.mark_text(fontSize=11).encode(text="label:N", color=alt.Color("text_colour:N", scale=None))
+    return alt.layer(hot, grey, text).resolve_scale(color="independent").properties(
+        height=alt.Step(24), width=alt.Step(78))
 
 
-def trend_by_app(weekly: pd.DataFrame) -> alt.Chart:
-    """Weekly active rate per app (lines), from `Reader.weekly`."""
-    data = weekly[~weekly["suppressed"].fillna(False).astype(bool)][["week_start", "app", "active_rate",
-                                                                      "active_users", "licensed_users"]]
+def _complete(df: pd.DataFrame) -> pd.DataFrame:
+    keep = ~df["suppressed"].fillna(False).astype(bool) if "suppressed" in df else pd.Series(True, index=df.index)
+    if "complete_week" in df:
+        keep &= df["complete_week"].fillna(False).astype(bool)
+    return df[keep]
+
+
+def _rate_y(column: str, title: str | None) -> alt.Y:
+    return alt.Y(f"{column}:Q", title=title, axis=alt.Axis(format=PCT, titleLimit=400),
+                 scale=alt.Scale(domain=[0, 1]))
+
+
+def trend_by_app(weekly: pd.DataFrame, column: str = "weekly_active_rate") -> alt.Chart:
+    """Each complete week's raw weekly active rate per app (lines), from `Reader.weekly`."""
+    data = _complete(weekly)[["week_start", "app", column, "eligible_users"]].dropna(subset=[column])
     return alt.Chart(values(data)).mark_line(point=True).encode(
-        x=week_x(data),
-        y=alt.Y("active_rate:Q", title="weekly active rate", axis=alt.Axis(format=PCT), scale=alt.Scale(domain=[0, 1])),
+        x=week_x(data), y=_rate_y(column, "weekly active rate (each week)"),
         color=alt.Color("app:N", title="app"),
-        tooltip=["app:N", alt.Tooltip("week_start:T", **WEEK_TOOLTIP), alt.Tooltip("active_rate:Q", format=PCT),
-                 "active_users:Q", "licensed_users:Q"],
+        tooltip=["app:N", alt.Tooltip("week_start:T", **WEEK_TOOLTIP),
+                 alt.Tooltip(f"{column}:Q", title="active that week", format=PCT),
+                 alt.Tooltip("eligible_users:Q", title="eligible people")],
     )
 
 
-def group_trend(group_weeks: pd.DataFrame) -> alt.Chart:
-    """Weekly active rate per group (lines); suppressed weeks are left out, not drawn as zero."""
-    data = group_weeks[~group_weeks["suppressed"].fillna(False).astype(bool)][
-        ["week_start", "group_name", "active_rate", "active_users", "licensed_users"]]
+def group_trend(group_weeks: pd.DataFrame, column: str = "weekly_active_rate",
+                title: str = "weekly active rate (each week)") -> alt.Chart:
+    """A rate per group and complete week (lines); suppressed or too-small weeks are left out, not drawn as zero."""
+    data = _complete(group_weeks)[["week_start", "group_name", column]].dropna(subset=[column])
     return alt.Chart(values(data)).mark_line(point=True).encode(
-        x=week_x(data),
-        y=alt.Y("active_rate:Q", title="weekly active rate", axis=alt.Axis(format=PCT), scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("group_name:N", title="group"),
+        x=week_x(data), y=_rate_y(column, title),
+        color=alt.Color("group_name:N", title="group", legend=alt.Legend(labelLimit=LABEL_LIMIT, orient="bottom",
+                                                                         columns=2)),
         tooltip=[alt.Tooltip("group_name:N", title="group"), alt.Tooltip("week_start:T", **WEEK_TOOLTIP),
-                 alt.Tooltip("active_rate:Q", format=PCT), "active_users:Q", "licensed_users:Q"],
+                 alt.Tooltip(f"{column}:Q", title=title, format=PCT)],
     )
 
 
@@ -125,27 +182,35 @@ def licences(row: pd.Series) -> alt.Chart:
 
 
 def weekly_metric(weekly: pd.DataFrame, column: str, title: str, fmt: str = ".1f") -> alt.Chart:
-    """One weekly metric of the `any` app (active days per user, prompts per user, breadth, habit rate)."""
-    data = weekly[(weekly["app"] == "any") & ~weekly["suppressed"].fillna(False).astype(bool)][["week_start", column]]
+    """One weekly metric of the `any` app over complete weeks (active days, prompts, breadth, habit rate)."""
+    data = _complete(weekly[weekly["app"] == "any"])[["week_start", column]].dropna(subset=[column])
     return alt.Chart(values(data)).mark_line(point=True).encode(
         x=week_x(data),
-        y=alt.Y(f"{column}:Q", title=title, axis=alt.Axis(format=fmt)),
+        y=alt.Y(f"{column}:Q", title=title, axis=alt.Axis(format=fmt, titleLimit=400)),
         tooltip=[alt.Tooltip("week_start:T", **WEEK_TOOLTIP), alt.Tooltip(f"{column}:Q", title=title, format=fmt)],
-    ).properties(height=160)
+    ).properties(height=170)
 
 
-def group_weekly_rate(weekly: pd.DataFrame, target: float | None = None) -> alt.Chart:
-    """One group's weekly active rate (the stagnation rule's input), flagged weeks marked, target as a rule."""
-    data = weekly[["week_start", "active_rate", "flagged"]].copy()
+def weekly_series(series: pd.DataFrame, target: float | None = None, height: int = 200) -> alt.Chart:
+    """One group's weekly series: each complete week's raw weekly active rate (labelled "43 %"), flagged weeks in
+    red, the target as a dashed rule. `series` has week_start, weekly_active_rate and flagged."""
+    data = series[["week_start", "weekly_active_rate", "flagged"]].copy()
     data["flagged"] = data["flagged"].fillna(False).astype(bool)
-    line = alt.Chart(values(data)).mark_line(point=True).encode(
-        x=week_x(data),
-        y=alt.Y("active_rate:Q", title="weekly active rate", axis=alt.Axis(format=PCT), scale=alt.Scale(domain=[0, 1])),
-        tooltip=[alt.Tooltip("week_start:T", **WEEK_TOOLTIP), alt.Tooltip("active_rate:Q", format=PCT), "flagged:N"],
-    )
-    marks = line.mark_point(size=80, filled=True).encode(
-        color=alt.Color("flagged:N", scale=alt.Scale(domain=[False, True], range=["#4c78a8", "#d62728"])))
-    layers = [line, marks]
+    data["label"] = [percent(None if pd.isna(r) else float(r)) for r in data["weekly_active_rate"]]
+    data = data.dropna(subset=["weekly_active_rate"])
+    base = alt.Chart(values(data)).encode(
+        x=week_x(data), y=_rate_y("weekly_active_rate", None),
+        tooltip=[alt.Tooltip("week_start:T", **WEEK_TOOLTIP), alt.Tooltip("label:N", title="active that week"),
+                 alt.Tooltip("flagged:N", title="flagged")])
+    line = base.mark_line(color="#4c78a8")
+    dots = base.mark_point(size=70, filled=True, opacity=1).encode(
+        color=alt.Color("flagged:N", scale=alt.Scale(domain=[False, True], range=["#4c78a8", "#d62728"]),
+                        legend=None))
+    text = base.mark_text(dy=-11, fontSize=11, color="#333333").encode(text="label:N")
+    layers: list[alt.Chart] = [line, dots, text]
     if target is not None:
-        layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(strokeDash=[4, 4]).encode(y="target:Q"))
-    return alt.layer(*layers).properties(height=200)
+        rule = alt.Chart(pd.DataFrame({"target": [target], "label": [f"target {percent(target)}"]}))
+        layers.append(rule.mark_rule(strokeDash=[5, 4], color="#555555").encode(y="target:Q"))
+        layers.append(rule.mark_text(align="left", dx=4, dy=-6, fontSize=10, color="#555555").encode(
+            y="target:Q", x=alt.value(0), text="label:N"))
+    return alt.layer(*layers).properties(height=height)

@@ -22,7 +22,7 @@ import streamlit as st
 from warehouse import db
 
 SQL_DIR = Path(__file__).with_name("sql")
-DEFAULT_GROUPS = 40  # groups a heatmap shows when none are picked: the largest by licensed users (readable rows)
+DEFAULT_GROUPS = 40  # groups a heatmap shows when none are picked: flagged first, then the largest (readable rows)
 RETRY_SECONDS = 2.0
 _last_good: dict[tuple, pd.DataFrame] = {}
 _last_good_lock = threading.Lock()
@@ -119,12 +119,28 @@ class Reader:
 
     def group_weeks(self, dimension: str, app: str, groups: Sequence[str] = (),
                     top: int = DEFAULT_GROUPS) -> pd.DataFrame:
-        """Group × week active rates for one app of `groups`, or with none given, of the `top` largest groups."""
+        """Group × complete week rates for one app of `groups`, or with none given, of the `top` that matter."""
         return self._q("group_weeks", dimension=dimension, app=app, groups=tuple(groups), top=top)
 
     def heatmap_apps(self, dimension: str, groups: Sequence[str] = (), top: int = DEFAULT_GROUPS) -> pd.DataFrame:
-        """Group × app levels (latest date and week) of `groups`, or with none given, of the `top` largest groups."""
+        """Group × app headline and levels (latest complete week) of `groups`, or of the `top` that matter."""
         return self._q("heatmap_apps", dimension=dimension, groups=tuple(groups), top=top)
+
+    def groups_headline(self, dimension: str, app: str = "any") -> pd.DataFrame:
+        """Groups of a dimension with the headline of the latest complete week and of the lookback before it."""
+        return self._q("groups_headline", dimension=dimension, app=app)
+
+    def group_status(self, week_start: dt.date, dimension: str, groups: Sequence[str]) -> pd.DataFrame:
+        """The stagnation rule's result in one week for some groups of a dimension, with their live champion."""
+        return self._q("group_status", week_start=week_start, dimension=dimension, groups=tuple(groups))
+
+    def group_series(self, week_start: dt.date, dimension: str, groups: Sequence[str]) -> pd.DataFrame:
+        """Each complete week's raw weekly active rate (and the rolling headline) of some groups, up to a week."""
+        return self._q("group_series", week_start=week_start, dimension=dimension, groups=tuple(groups))
+
+    def attention(self, week_start: dt.date) -> pd.DataFrame:
+        """The week's flagged groups, unowned first, then by people short of target."""
+        return self._q("attention", week_start=week_start)
 
     def stagnation_weeks(self) -> list[dt.date]:
         """Weeks with stagnation results, newest first."""

@@ -10,11 +10,14 @@ import streamlit as st
 
 from warehouse.config import Config, ConfigError, load_config
 
-from .access import Viewer, local_viewer, resolve_viewer
+from .access import Viewer, local_viewer, resolve_viewer, viewer_as
 from .queries import Reader
 from .text import md
 
 CONFIG_ENV = "COPILOT_CONFIG"
+VIEW_AS_ENV = "COPILOT_VIEW_AS"  # `copilot-usage dashboard --as EMAIL` (auth = "none" only)
+ADMIN_VIEW = ""
+VIEW_AS_STATE = "_copilot_usage_view_as"
 REFRESHING = "A collection is writing the warehouse right now: the data is refreshing, try again in a minute."
 
 
@@ -46,7 +49,7 @@ def _sign_in(cfg: Config, reader: Reader) -> Viewer:
     if cfg.dashboard.auth == "none":
         st.warning("Sign-in is off (`[dashboard] auth = \"none\"`): anyone who can open this page sees every group "
                    "and can edit follow-ups. Use this for the local demo only.", icon=":material/lock_open:")
-        return local_viewer()
+        return _view_as(reader)
     if not _auth_configured():
         st.error("Sign-in with Microsoft Entra ID is not set up: `.streamlit/secrets.toml` needs an `[auth]` "
                  "section (README, *Dashboard*), or set `[dashboard] auth = \"none\"` for a local demo.")
@@ -60,6 +63,28 @@ def _sign_in(cfg: Config, reader: Reader) -> Viewer:
     with st.sidebar:
         st.text(f"{viewer.name} ({viewer.role})")
         st.button("Sign out", on_click=st.logout)
+    return viewer
+
+
+def _view_as(reader: Reader) -> Viewer:
+    """With sign-in off: the admin, or (sidebar "View as", or `--as`) one champion with exactly their visibility."""
+    champs = reader.champions()
+    emails = sorted(set(champs["champion_email"].dropna())) if not champs.empty else []
+    wanted = os.environ.get(VIEW_AS_ENV, "").strip().lower()
+    options = [ADMIN_VIEW, *emails, *([wanted] if wanted and wanted not in emails else [])]
+    current = st.session_state.get(VIEW_AS_STATE, wanted)  # kept apart: a page switch may drop widget state
+    with st.sidebar:
+        picked = st.selectbox("View as", options, index=options.index(current) if current in options else 0,
+                              key="view_as", format_func=lambda e: e or "admin (every group)",
+                              on_change=lambda: st.session_state.__setitem__(VIEW_AS_STATE,
+                                                                             st.session_state["view_as"]),
+                              help="See the dashboard exactly as this champion does (sign-in off only).")
+    st.session_state[VIEW_AS_STATE] = picked
+    if not picked:
+        return local_viewer()
+    viewer = viewer_as(picked, champs)
+    st.info(f"Viewing as {md(viewer.name)} ({md(viewer.email)}), {viewer.role}: exactly the groups they see. "
+            "Pick *admin* under *View as* in the sidebar to see everything.", icon=":material/visibility:")
     return viewer
 
 

@@ -3,6 +3,7 @@ hostile set) group names that are HTML, markdown and spreadsheet formulas, lande
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -41,3 +42,39 @@ def dashboard_warehouse(model_cfg: Config, dest: Path, *, hostile: bool = False,
     save_champion(cfg, "department", group, "Chris Champion", CHAMPION)
     save_champion(cfg, "department", "Human Resources", "Chris Champion", CHAMPION)
     return cfg
+
+
+def flagged_group(cfg: Config, dimension: str = "department") -> tuple[str, dt.date, float]:
+    """A flagged group of `dimension` in the latest complete week (the most people short of target):
+    (group, week Monday, headline active_rate from mart_stagnation)."""
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    try:
+        row = con.execute("select group_name, week_start, active_rate from mart_stagnation where dimension = ? and "
+                          "flagged and week_start = (select max(week_start) from mart_stagnation) "
+                          "order by impact desc, group_name limit 1", [dimension]).fetchone()
+    finally:
+        con.close()
+    assert row is not None, f"no flagged {dimension} group"
+    return row[0], row[1], row[2]
+
+
+def mail_link_path(dimension: str, groups: list[str], week: dt.date) -> str:
+    """The path and query a mail links to (`/my-groups?dimension=…&group=…&week=…`), as the dashboard builds it."""
+    from dashboards.links import group_link
+
+    return group_link(dimension, groups, week, base="")
+
+
+def headline_text(cfg: Config, dimension: str, group: str, week: dt.date) -> str:
+    """The headline of a group and week as every reader prints it: `levels.percent(mart_stagnation.active_rate)`
+    ("39 %"). The dashboard test asserts the page shows it; a mail test can assert the mail says the same."""
+    from warehouse.levels import percent
+
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    try:
+        row = con.execute("select active_rate from mart_stagnation where dimension = ? and group_name = ? and "
+                          "week_start = ?", [dimension, group, week]).fetchone()
+    finally:
+        con.close()
+    assert row is not None, (dimension, group, week)
+    return percent(row[0])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import free_port
-from dashboard_fixtures import HOSTILE, dashboard_warehouse
+from dashboard_fixtures import CHAMPION, HOSTILE, dashboard_warehouse, flagged_group, headline_text, mail_link_path
 from simulated_warehouse import DAYS, END, FIRST, build_warehouse
 
 CHROMIUM = "/usr/bin/chromium"
@@ -36,12 +36,10 @@ def warehouse(tmp_path_factory):
     return cfg, urllib.parse.urlsplit(sim.base_url).port
 
 
-@pytest.fixture(scope="module")
-def server(warehouse):
-    cfg, _ = warehouse
+def _serve(cfg, *extra: str):
     port = free_port()
-    log = open(Path(cfg.source).with_name("dashboard.log"), "w")  # noqa: SIM115
-    proc = subprocess.Popen([str(BIN), "dashboard", "--config", cfg.source, "--port", str(port)],
+    log = open(Path(cfg.source).with_name(f"dashboard{port}.log"), "w")  # noqa: SIM115
+    proc = subprocess.Popen([str(BIN), "dashboard", "--config", cfg.source, "--port", str(port), *extra],
                             cwd=Path(cfg.source).parent, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -57,6 +55,17 @@ def server(warehouse):
     proc.terminate()
     proc.wait(timeout=20)
     log.close()
+
+
+@pytest.fixture(scope="module")
+def server(warehouse):
+    yield from _serve(warehouse[0])
+
+
+@pytest.fixture(scope="module")
+def champion_server(warehouse):
+    """The same dashboard as `copilot-usage dashboard --as <champion>` shows it (sign-in off)."""
+    yield from _serve(warehouse[0], "--as", CHAMPION)
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +88,15 @@ def page(browser):
     ctx.close()
 
 
-def open_page(page, url: str, heading: str, shot: str) -> None:
+def open_page(page, url: str, heading: str, shot: str, height: int | None = None) -> None:
+    """Open `url`, wait for its heading and for the app to finish running, screenshot it (`height`: a viewport that
+    tall first, as Streamlit scrolls inside the page and a full-page shot would stop at the viewport)."""
+    if height:
+        page.set_viewport_size({"width": 1400, "height": height})
     page.goto(url, wait_until="networkidle")
     page.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
-    page.wait_for_timeout(500)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=30000)
+    page.wait_for_timeout(800)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"dashboard-{shot}.png"), full_page=True)
     errors = page.locator('[data-testid="stException"]')
@@ -93,9 +107,9 @@ def test_every_page_renders_and_the_heatmap_has_data(server, page):
     # first: an alert mail's deep link as the server's very first visit (a page folder Streamlit auto-registers
     # once made that visit run the page script without the app around it)
     for path, heading, shot in [("/heatmap?dimension=department&group=Finance", "Acceptance heatmap", "alert-link"),
-                                ("/", "Overview", "overview"), ("/groups", "Groups", "groups"),
+                                ("/overview", "Overview", "overview"), ("/groups", "Groups", "groups"),
                                 ("/heatmap?dimension=department", "Acceptance heatmap", "heatmap"),
-                                ("/stagnation", "Stagnation and follow-up", "stagnation"),
+                                ("/stagnation", "Follow-ups", "stagnation"), ("/champions", "Champions", "champions"),
                                 ("/data", "Data freshness and quality", "data")]:
         open_page(page, server + path, heading, shot)
         assert page.get_by_text("Sign-in is off").count() == 1, path  # the demo banner, on every page
@@ -118,17 +132,53 @@ def test_manager_heatmap_shows_the_largest_teams_and_a_linked_one(warehouse, ser
                         "order by licensed_users nulls first, group_name").fetchall()
     con.close()
     assert len(teams) > DEFAULT_GROUPS
-    open_page(page, f"{server}/heatmap?dimension=manager", "Acceptance heatmap", "heatmap-managers")
-    assert page.get_by_text(f"Showing the {DEFAULT_GROUPS} largest of {len(teams):,} groups").count() == 1
+    open_page(page, f"{server}/heatmap?dimension=manager", "Acceptance heatmap", "heatmap-managers", height=1500)
+    assert page.get_by_text(f"Showing {DEFAULT_GROUPS} of {len(teams):,} groups").count() == 1
     box = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()
     assert box and box["height"] > DEFAULT_GROUPS * 15  # a row per team shown
     smallest = teams[0][0]  # never among the default ones, so only the link brings it in
     open_page(page, f"{server}/heatmap?{urllib.parse.urlencode({'dimension': 'manager', 'group': smallest})}",
               "Acceptance heatmap", "heatmap-manager-linked")
     assert page.get_by_text(smallest, exact=True).count() >= 1
-    assert page.get_by_text("Showing the").count() == 0
+    assert page.get_by_text("Showing 40").count() == 0
     box = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()
     assert box and box["height"] < DEFAULT_GROUPS * 15
+
+
+def test_admin_lands_on_needs_attention(server, page):
+    open_page(page, f"{server}/", "Needs attention", "needs-attention", height=1300)
+    assert "/needs-attention" in page.url
+    assert page.get_by_text("flagged groups in the week of").count() == 1
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+
+
+def test_champion_lands_on_my_groups(champion_server, page):
+    open_page(page, f"{champion_server}/", "My groups", "my-groups-champion", height=2400)
+    assert "/my-groups" in page.url
+    assert page.get_by_text("Viewing as Chris Champion").count() == 1
+    assert page.get_by_text("Your 2 groups:").count() == 1
+    assert page.locator('[data-testid="stMetricValue"]').count() == 2
+    assert page.get_by_role("button", name="Acknowledge").count() >= 1
+    assert page.get_by_role("link", name="Needs attention").count() == 0  # not an admin page for a champion
+
+
+def test_a_mail_link_opens_the_group_and_week_with_the_mails_number(warehouse, server, page):
+    cfg = warehouse[0]
+    group, week, _ = flagged_group(cfg, "department")
+    open_page(page, server + mail_link_path("department", [group], week), "My groups", "mail-link", height=1400)
+    values = [v.inner_text().strip() for v in page.locator('[data-testid="stMetricValue"]').all()]
+    assert values == [headline_text(cfg, "department", group, week)]
+    assert page.get_by_text(group, exact=True).count() >= 1
+    assert page.get_by_text("1 group: 1 flagged").count() == 1
+    assert page.get_by_text(f"average of the 4 complete weeks to {week + dt.timedelta(days=6):%d %b %Y}").count() >= 1
+
+
+def test_the_department_heatmap_is_readable(server, page):
+    open_page(page, f"{server}/heatmap?dimension=department", "Acceptance heatmap", "heatmap-departments",
+              height=1300)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.wait_for(state="visible")
+    assert page.get_by_text("Names in red bold are flagged").count() == 1
 
 
 def test_hostile_group_names_stay_text(server, page):
@@ -137,7 +187,7 @@ def test_hostile_group_names_stay_text(server, page):
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(state="visible")
     for name in HOSTILE.values():
         assert page.get_by_text(name, exact=True).count() >= 1, name  # the multiselect tag shows it literally
-    open_page(page, f"{server}/stagnation", "Stagnation and follow-up", "stagnation-hostile")
+    open_page(page, f"{server}/stagnation", "Follow-ups", "stagnation-hostile")
     assert page.locator('img[src="x"]').count() == 0
     assert page.locator("a[href^='javascript']").count() == 0
     assert page.evaluate("[...document.scripts].filter(s => s.text.includes('alert(1)')).length") == 0
@@ -149,7 +199,7 @@ def test_csv_download_is_formula_safe(server, page):
     with page.expect_download() as dl:
         page.get_by_role("button", name="Download CSV").click()
     rows = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text())))
-    names = {r["group_name"] for r in rows}
+    names = {r["group"] for r in rows}
     assert "'" + HOSTILE["Finance"] in names and HOSTILE["Legal"] in names
     assert not any(v.startswith(("=", "+", "@")) for r in rows for v in r.values() if v)
 

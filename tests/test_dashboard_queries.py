@@ -36,7 +36,8 @@ def test_only_the_picked_groups_are_read(model_warehouse, reader, managers):
     weeks = reader.group_weeks("manager", "teams", picked)
     assert set(weeks["group_name"]) == set(picked)
     expected = query(cfg, "select group_name, week_start from mart_adoption_weekly where dimension = 'manager' "
-                          "and app = 'teams' and list_contains(?, group_name) order by 1, 2", [picked])
+                          "and app = 'teams' and complete_week and list_contains(?, group_name) order by 1, 2",
+                     [picked])
     assert [(g, w.date()) for g, w in zip(weeks["group_name"], weeks["week_start"], strict=True)] == expected
 
     heat = reader.heatmap_apps("manager", picked)
@@ -46,15 +47,15 @@ def test_only_the_picked_groups_are_read(model_warehouse, reader, managers):
     assert reader.heatmap_apps("manager", ["No such team"]).empty
 
 
-def test_with_none_picked_the_largest_groups_are_read(model_warehouse, reader, managers):
+def test_with_none_picked_the_flagged_then_the_largest_groups_are_read(model_warehouse, reader, managers):
     cfg = model_warehouse[0]
-    size = {g: (n if n is not None else -1) for g, n in query(
-        cfg, "select group_name, licensed_users from mart_acceptance_heatmap where dimension = 'manager' "
-             "and app = 'any'")}
+    rank = {g: (bool(f), i or 0, e or -1, n or -1) for g, f, i, e, n in query(
+        cfg, "select group_name, coalesce(flagged, false), impact, eligible_users, licensed_users "
+             "from mart_acceptance_heatmap where dimension = 'manager' and app = 'any'")}
     for df in (reader.heatmap_apps("manager"), reader.group_weeks("manager", "any")):
         shown = set(df["group_name"])
         assert len(shown) == DEFAULT_GROUPS
-        assert min(size[g] for g in shown) >= max(size[g] for g in set(size) - shown)
+        assert min(rank[g] for g in shown) >= max(rank[g] for g in set(rank) - shown)
     assert reader.heatmap_apps("department", top=3)["group_name"].nunique() == 3
     assert measure.PARAMS["top"] == f"select {DEFAULT_GROUPS}"  # the benchmark times what the page reads
 

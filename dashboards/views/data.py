@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import session
+from dashboards import session, tables
 
 ctx = session.current()
 r = ctx.reader
@@ -20,7 +20,10 @@ if not hist.empty:
                 help=f"{pd.Timestamp(h['first_as_of']):%d %b %Y} to {pd.Timestamp(h['last_as_of']):%d %b %Y}")
 
 st.subheader("Last run per report")
-st.dataframe(r.last_runs(), hide_index=True, width="stretch")
+st.dataframe(tables.readable(r.last_runs(), [
+    ("report", "report", "text"), ("period", "period", "text"), ("status", "status", "text"),
+    ("finished", "finished", "text"), ("report_refresh_date", "report date", "date"), ("rows", "rows", "int"),
+    ("message", "message", "text")]), hide_index=True, width="stretch")
 
 st.subheader("Concealed names and group views")
 status = r.data_status()
@@ -29,8 +32,11 @@ if not status.empty:
     st.text(f"Concealed user names: {'ON' if latest['concealed'] else 'off'} (report date "
             f"{pd.Timestamp(latest['as_of']):%Y-%m-%d}); group views "
             f"{'available' if latest['group_views_available'] else 'NOT available'}")
-st.dataframe(status.head(28), hide_index=True, width="stretch",
-             column_config={"as_of": st.column_config.DateColumn("report date")})
+st.dataframe(tables.readable(status.head(28), [
+    ("as_of", "report date", "date"), ("concealed", "names concealed", "bool"),
+    ("report_users", "people in report", "int"),
+    ("licensed_users", "licensed people", "int"), ("group_views_available", "group views", "bool"),
+    ("reason", "why not", "text")]), hide_index=True, width="stretch")
 
 st.subheader("Blank activity dates")
 lic = r.licences()
@@ -40,7 +46,7 @@ else:
     blank = lic.assign(blank_date_rate=lic["never_used"] / lic["licensed_users"] * 100)
     st.caption("Share of Copilot-licensed users whose report row has no last-activity date (never used Copilot "
                "as far as the report knows). A sudden jump usually means a report problem, not a change in use.")
-    st.dataframe(blank[["as_of", "licensed_users", "never_used", "blank_date_rate"]].sort_values(
-        "as_of", ascending=False).head(28), hide_index=True, width="stretch",
-        column_config={"as_of": st.column_config.DateColumn("report date"),
-                       "blank_date_rate": st.column_config.NumberColumn("blank date rate", format="%.1f%%")})
+    st.dataframe(tables.readable(blank.sort_values("as_of", ascending=False).head(28), [
+        ("as_of", "report date", "date"), ("licensed_users", "licensed people", "int"),
+        ("never_used", "never used", "int"), ("blank_date_rate", "blank date rate (%)", "float")]),
+        hide_index=True, width="stretch")

@@ -1,54 +1,72 @@
-"""Groups: departments, job functions or manager teams ranked, with period-over-period change, trends and CSV."""
+"""Groups: departments, job functions or manager teams ranked by the headline (weekly active rate, latest complete
+week) with the change from the lookback weeks before, in points; the 7/28-day reach as a labelled secondary
+choice; weekly trends and a CSV of what the table shows (the same column names)."""
 
 import streamlit as st
 
-from dashboards import charts, filters, session
+from dashboards import charts, filters, session, tables
 from dashboards.downloads import safe_csv
+from warehouse.levels import HEADLINE, HEADLINE_HELP
 
 ctx = session.current()
-r, viewer = ctx.reader, ctx.viewer
+r, viewer, cfg = ctx.reader, ctx.viewer, ctx.cfg
 st.title("Groups")
+MEASURES = {"headline": HEADLINE, "7": "reach, active in 7 days", "28": "reach, active in 28 days"}
 
-c1, c2, c3 = st.columns([2, 1, 1])
+c1, c2, c3 = st.columns([2, 1, 2])
 with c1:
     dimension = filters.dimension()
 with c2:
     app = filters.app()
 with c3:
-    window = int(filters.choice("window", "Window", ["7", "28"], "28", fmt=lambda d: f"{d} days", horizontal=True))
+    measure = filters.choice("window", "Measure", list(MEASURES), "headline", fmt=MEASURES.get, horizontal=True)
 
-table = viewer.visible(r.groups(ctx.as_of, dimension, app, window), dimension)
-if table.empty:
+s = cfg.model.stagnation
+if measure == "headline":
+    raw = viewer.visible(r.groups_headline(dimension, app), dimension)
+    columns = [("group_name", "group", "text"), ("status", "status", "status"),
+               ("eligible_users", "eligible people", "int"), ("active_rate", HEADLINE, "pct"),
+               ("previous_active_rate", f"previous {s.lookback_weeks} weeks", "pct"),
+               ("change_points", "change", "pts"), ("note", "note", "text")]
+    week = raw["week_start"].dropna().iloc[0] if not raw.empty and raw["week_start"].notna().any() else None
+    caption = (f"{filters.DIMENSIONS[dimension]} groups, app {app}: {HEADLINE} "
+               f"({HEADLINE_HELP.format(min_days=s.min_licensed_days, weeks=s.lookback_weeks)}) to the week of "
+               f"{week:%d %b %Y}, and the {s.lookback_weeks} weeks before." if week is not None else "")
+    suppressed = raw["active_rate"].isna() if not raw.empty else None
+else:
+    window = int(measure)
+    raw = viewer.visible(r.groups(ctx.as_of, dimension, app, window), dimension)
+    columns = [("group_name", "group", "text"), ("licensed_users", "licensed people", "int"),
+               ("active_users", f"active in {window} days", "int"), ("active_rate", f"reach ({window} days)", "pct"),
+               ("previous_rate", "previous period", "pct"), ("change_points", "change", "pts"),
+               ("note", "note", "text")]
+    caption = (f"Reach, not the headline: share of licensed people with any Copilot activity in the {window} days to "
+               f"{ctx.as_of:%d %b %Y}, compared with the {window} days before.")
+    suppressed = raw["suppressed"].fillna(False).astype(bool) if not raw.empty else None
+if raw.empty:
     st.info("No groups to show: none of this dimension on this date, or none you are the champion of.")
     st.stop()
 
-shown = table.assign(
-    active_rate=table["active_rate"] * 100,
-    previous_rate=table["previous_rate"] * 100,
-    note=["suppressed: fewer licensed users than the minimum group size" if s else "" for s in table["suppressed"]],
-)
-st.caption(f"{filters.DIMENSIONS[dimension]} groups, app {app}, active in the {window} days to {ctx.as_of:%d %b %Y}, "
-           f"compared with the {window} days before. Suppressed groups show no numbers.")
-st.dataframe(
-    shown[["group_name", "licensed_users", "active_users", "active_rate", "previous_rate", "change_points", "note"]],
-    hide_index=True, width="stretch",
-    column_config={
-        "group_name": st.column_config.TextColumn("group"),
-        "licensed_users": st.column_config.NumberColumn("licensed"),
-        "active_users": st.column_config.NumberColumn("active"),
-        "active_rate": st.column_config.ProgressColumn("active rate", format="%.0f%%", min_value=0, max_value=100),
-        "previous_rate": st.column_config.NumberColumn("previous period", format="%.0f%%"),
-        "change_points": st.column_config.NumberColumn("change (pts)", format="%+.1f"),
-        "note": st.column_config.TextColumn("note"),
-    },
-)
-st.download_button("Download CSV", data=safe_csv(shown.drop(columns=["suppressed"])),
-                   file_name=f"copilot-{dimension}-{app}-{window}d-{ctx.as_of}.csv", mime="text/csv",
-                   on_click="ignore")
+table = raw.assign(note=["too small or suppressed: fewer people than the minimum group size" if x else ""
+                         for x in suppressed])
+st.caption(caption + " Groups that are too small show no numbers.")
+shown = tables.readable(table, columns)
+st.dataframe(shown, hide_index=True, width="stretch")
+export = table[[c for c, _, _ in columns]].copy()
+for c, _, kind in columns:  # the CSV keeps numbers as numbers, under the table's column names
+    if kind == "pct":
+        export[c] = (export[c] * 100).round(1)
+    elif kind == "pts":
+        export[c] = export[c].round(1)
+export.columns = [f"{label} (%)" if kind == "pct" else (f"{label} (pts)" if kind == "pts" else label)
+                  for _, label, kind in columns]
+st.download_button("Download CSV", data=safe_csv(export), mime="text/csv", on_click="ignore",
+                   file_name=f"copilot-{dimension}-{app}-{measure}-{ctx.as_of}.csv")
 
 st.subheader("Weekly trend")
-names = list(table.loc[~table["suppressed"], "group_name"])
+names = list(table.loc[~suppressed, "group_name"])
 picked = filters.groups(sorted(names), default=names[:6])
 if picked:  # only the picked groups' weeks are read
     weeks = viewer.visible(r.group_weeks(dimension, app, picked), dimension)
     st.altair_chart(charts.group_trend(weeks), width="stretch")
+    st.caption("Each complete week's weekly active rate (eligible people active on at least one day of the week).")

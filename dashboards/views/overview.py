@@ -1,59 +1,100 @@
-"""Overview: tenant adoption KPIs, weekly trend per app, licences."""
+"""Overview: the tenant's headline and habits over complete weeks only, weekly trend per app, licences."""
 
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, session
+from dashboards import cards, charts, session, tables
+from warehouse.levels import HEADLINE, HEADLINE_HELP, REACH_HELP, percent
 
 ctx = session.current()
-r = ctx.reader
+r, cfg = ctx.reader, ctx.cfg
+s = cfg.model.stagnation
 st.title("Overview")
-st.caption(f"Tenant totals, report date {ctx.as_of:%d %b %Y}.")
 
-kpis = r.tenant_kpis(ctx.as_of).set_index("window_days")
 weekly = r.weekly("tenant", "Tenant")
-any_app = weekly[(weekly["app"] == "any") & weekly["complete_week"]].sort_values("week_start")
-last = any_app.iloc[-1] if len(any_app) else None
-prev = any_app.iloc[-2] if len(any_app) > 1 else None
+complete = weekly[weekly["complete_week"].fillna(False).astype(bool)] if not weekly.empty else weekly
+any_app = complete[complete["app"] == "any"].sort_values("week_start")
+n_weeks = len(any_app)
+last = any_app.iloc[-1] if n_weeks else None
+prev = any_app.iloc[-2] if n_weeks > 1 else None
+weeks = r.stagnation_weeks()
+head = r.group_status(weeks[0], "tenant", ["Tenant"]) if weeks else pd.DataFrame()
+before = r.group_status(weeks[1], "tenant", ["Tenant"]) if len(weeks) > 1 else pd.DataFrame()
+partial = not weekly.empty and not bool(weekly.sort_values("week_start")["complete_week"].iloc[-1])
+st.caption("Tenant totals over complete weeks (Monday to Sunday)"
+           + (f", the latest the week of {weeks[0]:%d %b %Y}" if weeks else "")
+           + ("; the running week is left out until it is complete" if partial else "")
+           + f". Reach from the report date {ctx.as_of:%d %b %Y}.")
 
 
-def _delta(col: str, scale: float = 1.0, fmt: str = "{:+.1f}") -> str | None:
-    if last is None or prev is None or pd.isna(last[col]) or pd.isna(prev[col]):
+def _delta(now: object, then: object, scale: float = 1.0, unit: str = "") -> str | None:
+    if now is None or then is None or pd.isna(now) or pd.isna(then):
         return None
-    return fmt.format((last[col] - prev[col]) * scale)
+    d = (float(now) - float(then)) * scale
+    return "no change" if round(d, 1) == 0 else f"{d:+.1f}{unit}"
 
 
-cols = st.columns(6)
-for col, days in zip(cols[:2], (7, 28), strict=True):
+def _metric(col, label: str, value: str, delta: str | None = None, help: str | None = None) -> None:
+    col.metric(label, value, delta, help=help, delta_arrow="off" if delta == "no change" else "auto",
+               delta_color="off" if delta == "no change" else "normal")
+
+
+top = st.columns(4)
+if not head.empty:
+    rate = head["active_rate"].iloc[0]
+    rate = None if pd.isna(rate) else float(rate)
+    prev_rate = before["active_rate"].iloc[0] if not before.empty else None
+    _metric(top[0], HEADLINE.capitalize(), percent(rate),
+            tables.change(None if rate is None or prev_rate is None or pd.isna(prev_rate)
+                          else (rate - float(prev_rate)) * 100),
+            HEADLINE_HELP.format(min_days=s.min_licensed_days, weeks=s.lookback_weeks))
+    top[0].caption(cards.headline_caption(int(head["lookback_weeks"].iloc[0]), weeks[0]))
+    wk = head["weekly_active_rate"].iloc[0]
+    _metric(top[1], "Active in the latest week", percent(None if pd.isna(wk) else float(wk)),
+            help="eligible people active on at least one day of that week (one week, not the average)")
+kpis = r.tenant_kpis(ctx.as_of).set_index("window_days")
+for col, days in zip(top[2:], (7, 28), strict=True):
     if days in kpis.index:
         k = kpis.loc[days]
-        col.metric(f"Active, {days} days", f"{k['active_rate']:.0%}",
-                   help=f"{int(k['active_users'])} of {int(k['licensed_users'])} licensed users used Copilot in the "
-                        f"{days} days to {ctx.as_of:%d %b}")
+        _metric(col, f"Reach, {days} days", percent(float(k["active_rate"])),
+                help=f"{REACH_HELP}: {int(k['active_users']):,} of {int(k['licensed_users']):,} licensed people in "
+                     f"the {days} days to {ctx.as_of:%d %b}")
 if last is not None:
-    cols[2].metric("Active days per active user", f"{last['active_days_per_active_user']:.1f}",
-                   _delta("active_days_per_active_user"), help="per week, last complete week")
+    row = st.columns(4)
+    _metric(row[0], "Active days per active person", f"{last['active_days_per_active_user']:.1f}",
+            _delta(last["active_days_per_active_user"], None if prev is None else prev["active_days_per_active_user"]),
+            "per week, latest complete week")
     prompts = last["prompts_per_active_user"]
-    cols[3].metric("Prompts per active user", "–" if pd.isna(prompts) else f"{prompts:.0f}",
-                   _delta("prompts_per_active_user", fmt="{:+.0f}"), help="per week (v2 reports)")
-    cols[4].metric("Breadth", f"{last['breadth']:.1f} apps", _delta("breadth"), help="apps per active user")
-    cols[5].metric("Habit rate", f"{last['habit_rate']:.0%}", _delta("habit_rate", 100, "{:+.1f} pts"),
-                   help="share of licensed users active on at least 12 of the last 28 days")
+    _metric(row[1], "Prompts per active person", "–" if pd.isna(prompts) else f"{prompts:.0f}",
+            _delta(prompts, None if prev is None else prev["prompts_per_active_user"]), "per week (v2 reports)")
+    _metric(row[2], "Breadth", f"{last['breadth']:.1f} apps",
+            _delta(last["breadth"], None if prev is None else prev["breadth"]), "apps per active person")
+    if n_weeks < 4:
+        _metric(row[3], "Habit rate", "collecting history",
+                help=f"needs 28 days (4 complete weeks) of history; {n_weeks} so far")
+    else:
+        _metric(row[3], "Habit rate", percent(float(last["habit_rate"])),
+                _delta(last["habit_rate"], None if prev is None else prev["habit_rate"], 100, " pts"),
+                "share of licensed people active on at least 12 of the last 28 days")
 
 st.subheader("Weekly active rate per app")
 st.altair_chart(charts.trend_by_app(weekly), width="stretch")
+st.caption("Each complete week: eligible people active on at least one day of the week, per app.")
 
 left, right = st.columns(2)
 with left:
     st.subheader("Usage frequency")
-    st.altair_chart(charts.weekly_metric(weekly, "active_days_per_active_user", "active days / active user"),
+    st.altair_chart(charts.weekly_metric(weekly, "active_days_per_active_user", "active days per active person"),
                     width="stretch")
-    st.altair_chart(charts.weekly_metric(weekly, "prompts_per_active_user", "prompts / active user", ".0f"),
+    st.altair_chart(charts.weekly_metric(weekly, "prompts_per_active_user", "prompts per active person", ".0f"),
                     width="stretch")
 with right:
     st.subheader("Breadth and habit")
-    st.altair_chart(charts.weekly_metric(weekly, "breadth", "apps / active user"), width="stretch")
-    st.altair_chart(charts.weekly_metric(weekly, "habit_rate", "habit rate", ".0%"), width="stretch")
+    st.altair_chart(charts.weekly_metric(weekly, "breadth", "apps per active person"), width="stretch")
+    if n_weeks < 4:
+        st.info(f"Habit rate: collecting history ({n_weeks} of 4 complete weeks).")
+    else:
+        st.altair_chart(charts.weekly_metric(weekly, "habit_rate", "habit rate", ".0%"), width="stretch")
 
 st.subheader("Licences")
 lic = r.licences()

@@ -1,0 +1,17 @@
+-- The flagged groups of one complete week: unowned ones (no champion in the live champions table) first, then
+-- by impact (people short of target), with the champion and the group's newest follow-up.
+with fu as (
+    select dimension, group_name, id as followup_id, status as followup_status, owner
+    from followups
+    qualify row_number() over (partition by dimension, group_name order by id desc) = 1
+)
+select
+    s.week_start, s.dimension, s.group_name, s.flag_kind, s.reason, s.active_rate, s.weekly_active_rate,
+    s.target_rate, s.eligible_users, s.impact, s.weeks_flagged, s.department,
+    c.champion_name, c.champion_email, c.champion_email is null as unowned,
+    f.followup_id, f.followup_status, f.owner
+from mart_stagnation s
+left join champions c on c.dimension = s.dimension and c.group_name = s.group_name
+left join fu f on f.dimension = s.dimension and f.group_name = s.group_name
+where s.week_start = $week_start and s.flagged and s.dimension <> 'tenant'
+order by unowned desc, s.impact desc nulls last, s.dimension, s.group_name

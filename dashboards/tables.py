@@ -1,0 +1,62 @@
+"""Tables a person reads: labelled columns, whole percentages as the mails print them, dates as dates, and "–"
+for anything missing (never None, NaN, NaT or 00:00:00)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+
+from warehouse.levels import STATUS_LABEL, percent
+
+MISSING = "–"
+Column = tuple[str, str, str]  # (source column, label, kind)
+KINDS = ("text", "int", "pct", "pts", "date", "datetime", "status", "float", "bool")
+
+
+def _missing(v: object) -> bool:
+    return v is None or (not isinstance(v, str | bool | list | tuple) and pd.isna(v))
+
+
+def cell(value: object, kind: str) -> str:
+    """One value as text for a reader."""
+    if _missing(value):
+        return MISSING
+    if kind == "int":
+        return f"{int(value):,}"
+    if kind == "float":
+        return f"{float(value):.1f}"
+    if kind == "pct":
+        return percent(float(value))
+    if kind == "pts":
+        pts = float(value)
+        return "no change" if round(pts) == 0 else f"{pts:+.0f} pts"
+    if kind == "date":
+        return f"{pd.Timestamp(value):%d %b %Y}"
+    if kind == "datetime":
+        ts = pd.Timestamp(value)
+        return f"{ts:%d %b %Y}" if ts.time() == dt.time() else f"{ts:%d %b %Y %H:%M}"
+    if kind == "status":
+        return STATUS_LABEL.get(str(value), str(value).replace("_", " "))
+    if kind == "bool":
+        return "yes" if bool(value) else "no"
+    text = str(value).strip()
+    return text or MISSING
+
+
+def readable(df: pd.DataFrame, columns: Sequence[Column]) -> pd.DataFrame:
+    """`df` with only `columns`, each renamed to its label and written out as text of its kind."""
+    out = pd.DataFrame(index=df.index)
+    for source, label, kind in columns:
+        if kind not in KINDS:
+            raise ValueError(f"unknown column kind {kind!r}")
+        out[label] = [cell(v, kind) for v in df[source]] if source in df else MISSING
+    return out.reset_index(drop=True)
+
+
+def change(points: float | None) -> str | None:
+    """A change in points for st.metric's delta: None (no arrow) when unknown, "no change" when it rounds to 0."""
+    if points is None or pd.isna(points):
+        return None
+    return "no change" if round(points) == 0 else f"{points:+.0f} pts"
