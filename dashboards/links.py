@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from urllib.parse import quote, urlencode
 
 MY_GROUPS = "my-groups"
-NEEDS_ATTENTION = "needs-attention"
+NEEDS_ATTENTION = "attention"  # the alert mails link here (alerts.build.attention_link)
 
 
 def group_query(dimension: str, groups: Sequence[str], week: dt.date | None = None) -> str:

@@ -58,13 +58,6 @@ def flagged_group(cfg: Config, dimension: str = "department") -> tuple[str, dt.d
     return row[0], row[1], row[2]
 
 
-def mail_link_path(dimension: str, groups: list[str], week: dt.date) -> str:
-    """The path and query a mail links to (`/my-groups?dimension=…&group=…&week=…`), as the dashboard builds it."""
-    from dashboards.links import group_link
-
-    return group_link(dimension, groups, week, base="")
-
-
 def headline_text(cfg: Config, dimension: str, group: str, week: dt.date) -> str:
     """The headline of a group and week as every reader prints it: `levels.percent(mart_stagnation.active_rate)`
     ("39 %"). The dashboard test asserts the page shows it; a mail test can assert the mail says the same."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import free_port
-from dashboard_fixtures import CHAMPION, HOSTILE, dashboard_warehouse, flagged_group, headline_text, mail_link_path
+from dashboard_fixtures import CHAMPION, HOSTILE, dashboard_warehouse, headline_text
 from simulated_warehouse import DAYS, END, FIRST, build_warehouse
 
 CHROMIUM = "/usr/bin/chromium"
@@ -147,7 +147,7 @@ def test_manager_heatmap_shows_the_largest_teams_and_a_linked_one(warehouse, ser
 
 def test_admin_lands_on_needs_attention(server, page):
     open_page(page, f"{server}/", "Needs attention", "needs-attention", height=1300)
-    assert "/needs-attention" in page.url
+    assert "/attention" in page.url
     assert page.get_by_text("flagged groups in the week of").count() == 1
     assert page.locator('[data-testid="stDataFrame"]').count() >= 1
 
@@ -162,15 +162,39 @@ def test_champion_lands_on_my_groups(champion_server, page):
     assert page.get_by_role("link", name="Needs attention").count() == 0  # not an admin page for a champion
 
 
-def test_a_mail_link_opens_the_group_and_week_with_the_mails_number(warehouse, server, page):
+def test_a_mail_link_opens_the_group_and_week_with_the_mails_number(warehouse, server, page, tmp_path):
+    """The champion's real weekly mail (rendered by the alert run into an outbox), each group's link followed in
+    Chromium: the page shows that group and week, with the number the mail's text gives it."""
+    import email
+    import email.policy
+
+    from mail_parsing import group_link_params, headline_in_mail, links
+
+    from alerts.run import run_alerts
+
     cfg = warehouse[0]
-    group, week, _ = flagged_group(cfg, "department")
-    open_page(page, server + mail_link_path("department", [group], week), "My groups", "mail-link", height=1400)
-    values = [v.inner_text().strip() for v in page.locator('[data-testid="stMetricValue"]').all()]
-    assert values == [headline_text(cfg, "department", group, week)]
-    assert page.get_by_text(group, exact=True).count() >= 1
+    alerts = cfg.alerts.model_copy(update={"from_address": "copilot@contoso.example", "transport": "outbox",
+                                           "digest_address": "lead@contoso.example", "outbox_dir": str(tmp_path)})
+    result = run_alerts(cfg.model_copy(update={"alerts": alerts}), dry_run=True)
+    mail = next(p for p in result.outbox if CHAMPION in p.name)
+    msg = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default)
+    text = msg.get_body(preferencelist=("plain",)).get_content()
+    checked = 0
+    for url in links(text):
+        path, params = group_link_params(url)
+        if path != "/my-groups" or params.get("dimension") != ["department"] or len(params.get("group", [])) != 1:
+            continue
+        group, week = params["group"][0], dt.date.fromisoformat(params["week"][0])
+        said = headline_in_mail(text, group, "department")
+        assert week == result.week_start and said == headline_text(cfg, "department", group, week)
+        open_page(page, server + url[url.index("/my-groups"):], "My groups", f"mail-link-{checked}", height=1400)
+        values = [v.inner_text().strip() for v in page.locator('[data-testid="stMetricValue"]').all()]
+        assert values == [said], (group, said, values)  # the page shows the mail's number for that group and week
+        assert page.get_by_text(group, exact=True).count() >= 1
+        assert page.get_by_text(f"average of the 4 complete weeks to {week + dt.timedelta(days=6):%d %b %Y}").count()
+        checked += 1
+    assert checked == 2  # the champion's two departments (one of them named like an HTML tag)
     assert page.get_by_text("1 group: 1 flagged").count() == 1
-    assert page.get_by_text(f"average of the 4 complete weeks to {week + dt.timedelta(days=6):%d %b %Y}").count() >= 1
 
 
 def test_the_department_heatmap_is_readable(server, page):
