@@ -145,7 +145,7 @@ def trend_by_app(weekly: pd.DataFrame, column: str = "weekly_active_rate") -> al
     """Each complete week's raw weekly active rate per app (lines), from `Reader.weekly`."""
     data = _complete(weekly)[["week_start", "app", column, "eligible_users"]].dropna(subset=[column])
     return alt.Chart(values(data)).mark_line(point=True).encode(
-        x=week_x(data), y=_rate_y(column, "weekly active rate (each week)"),
+        x=week_x(data), y=_rate_y(column, None),  # the section heading names it (a long axis title is clipped)
         color=alt.Color("app:N", title="app"),
         tooltip=["app:N", alt.Tooltip("week_start:T", **WEEK_TOOLTIP),
                  alt.Tooltip(f"{column}:Q", title="active that week", format=PCT),
@@ -158,7 +158,7 @@ def group_trend(group_weeks: pd.DataFrame, column: str = "weekly_active_rate",
     """A rate per group and complete week (lines); suppressed or too-small weeks are left out, not drawn as zero."""
     data = _complete(group_weeks)[["week_start", "group_name", column]].dropna(subset=[column])
     return alt.Chart(values(data)).mark_line(point=True).encode(
-        x=week_x(data), y=_rate_y(column, title),
+        x=week_x(data), y=_rate_y(column, None),  # the section heading names it (a long axis title is clipped)
         color=alt.Color("group_name:N", title="group", legend=alt.Legend(labelLimit=LABEL_LIMIT, orient="bottom",
                                                                          columns=2)),
         tooltip=[alt.Tooltip("group_name:N", title="group"), alt.Tooltip("week_start:T", **WEEK_TOOLTIP),
