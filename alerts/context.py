@@ -63,6 +63,7 @@ def group_vars(cfg: Config, s: FlagState) -> dict:
         "name": oneline(g.group_name), "raw_name": g.group_name, "dimension": g.dimension,
         "dimension_label": DIMENSION_LABEL.get(g.dimension, g.dimension),
         "headline": "n/a" if hidden else levels.percent(g.active_rate), "target": levels.percent(g.target_rate),
+        "headline_pct": None if hidden else round(g.active_rate * 100, 1), "target_pct": round(g.target_rate * 100, 1),
         "level": level, "bg": levels.COLOURS.get(level or "", levels.GREY),
         "fg": levels.TEXT_COLOURS.get(level or "", levels.GREY_TEXT),
         "reason": ("Not evaluated: the group is below the minimum group size" if hidden else sentence(g.reason)),

@@ -137,7 +137,8 @@ def render_digest_bodies(digest: Digest, cfg: Config) -> tuple[str, str]:
     return _env.get_template("digest.txt.j2").render(ctx), _env.get_template("digest.html.j2").render(ctx)
 
 
-CSV_COLUMNS = ["week", "dimension", "group", "department", "weekly_active_rate", "target", "active_this_week",
+# numbers stay numbers for a spreadsheet, named as the dashboard's CSV downloads name them
+CSV_COLUMNS = ["week", "dimension", "group", "department", "weekly active rate (%)", "target (%)", "active_this_week",
                "eligible_this_week", "impact", "kind", "reason", "followup_id", "status", "owner", "alert", "link"]
 
 
@@ -148,7 +149,7 @@ def digest_csv(digest: Digest, cfg: Config) -> str:
     w.writerow(CSV_COLUMNS)
     for r in context.digest_rows(digest, cfg):
         w.writerow([csv_safe(v) for v in (digest.week_label, r["dimension_label"], r["name"], r["department"],
-                                          r["headline"], r["target"], r["active"], r["eligible"], r["impact"],
+                                          r["headline_pct"], r["target_pct"], r["active"], r["eligible"], r["impact"],
                                           r["kind"], r["reason"], r["followup_id"], r["status"], r["owner"],
                                           r["routed_to"], r["link"])])
     return buf.getvalue()

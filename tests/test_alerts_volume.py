@@ -129,9 +129,14 @@ def test_fallback_is_a_short_summary_pointing_to_needs_attention(model_warehouse
     assert "in the attached CSV" in dtext and len(dtext.splitlines()) < 120
     csv_text = next(digest.iter_attachments()).get_payload(decode=True).decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
-    assert len(lines) == len(rows) + 1 and lines[0].startswith("week,dimension,group,department,weekly_active_rate")
-    impacts = [float(line.split(",")[8]) for line in lines[1:] if line.count(",") >= 15 and '"' not in line]
+    assert len(lines) == len(rows) + 1
+    assert lines[0].startswith("week,dimension,group,department,weekly active rate (%),target (%)")
+    plain = [line.split(",") for line in lines[1:] if line.count(",") >= 15 and '"' not in line]
+    impacts = [float(cells[8]) for cells in plain]
     assert impacts == sorted(impacts, reverse=True)
+    # numbers a spreadsheet can sum: the mail's whole percent, to one decimal
+    for cells in plain:
+        assert float(cells[5]) == 60.0 and 0 <= float(cells[4]) <= 100
 
 
 def test_heatmap_any_app_is_the_headline_for_the_latest_and_an_earlier_week(model_warehouse):
