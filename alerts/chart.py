@@ -22,7 +22,7 @@ APPS = {"any": "Any app", "teams": "Teams", "word": "Word", "excel": "Excel", "p
         "outlook": "Outlook", "onenote": "OneNote", "loop": "Loop", "copilot_chat": "Chat"}
 DIM_SHORT = {"department": "dept", "job_function": "function", "manager": "team"}
 HIDDEN_WORD = {"suppressed": "hidden", "too_small": "too few"}
-MAX_LABEL = 24
+MAX_LABEL = 38
 CELL_W, CELL_H = 43, 22
 
 
@@ -50,23 +50,37 @@ def read_cells(con: duckdb.DuckDBPyConnection, week: date, groups: list[tuple[st
 
 def _label(dimension: str, group: str, several_dims: bool) -> str:
     text = " ".join(group.split())  # no control characters or line breaks in a chart label
+    if dimension == "manager" and text.endswith(")") and "@" in text.rpartition(" (")[2]:
+        name, _, upn = text[:-1].rpartition(" (")  # keep the mailbox that tells namesakes apart, not the domain
+        text = f"{name} ({upn.partition('@')[0]})"
     if len(text) > MAX_LABEL:
         text = text[: MAX_LABEL - 1] + "…"
     return f"{text} ({DIM_SHORT.get(dimension, dimension)})" if several_dims else text
+
+
+def _unique(texts: list[str]) -> dict[int, str]:
+    """Row labels by position, made unique (two shortened names alike would share one row of the chart)."""
+    seen: dict[str, int] = {}
+    out = {}
+    for i, t in enumerate(texts):
+        seen[t] = seen.get(t, 0) + 1
+        out[i] = t if seen[t] == 1 else f"{t} #{seen[t]}"
+    return out
 
 
 def heatmap_chart(cells: list[Cell], groups: list[tuple[str, str]], title: str, bands: levels.Bands
                   ) -> alt.LayerChart:
     """A groups x apps heatmap of the weekly active rate on the dashboard's threshold scale."""
     several = len({d for d, _ in groups}) > 1
-    order = [_label(d, g, several) for d, g in groups]
+    labels = _unique([_label(d, g, several) for d, g in groups])
+    order = list(labels.values())
     rows = []
     for c in cells:
         if (c.dimension, c.group_name) not in groups or c.app not in APPS:
             continue
         hidden = c.hidden or ("too_small" if c.active_rate is None else None)
         level = hidden or bands.level(c.active_rate) or "too_small"
-        rows.append({"group": _label(c.dimension, c.group_name, several), "app": APPS[c.app],
+        rows.append({"group": labels[groups.index((c.dimension, c.group_name))], "app": APPS[c.app],
                      "rate": None if hidden else round(c.active_rate or 0.0, 4), "level": level,
                      "text": HIDDEN_WORD.get(hidden or "", "") if hidden else levels.percent(c.active_rate)})
     df = pd.DataFrame(rows, columns=["group", "app", "rate", "level", "text"])
@@ -80,7 +94,7 @@ def heatmap_chart(cells: list[Cell], groups: list[tuple[str, str]], title: str, 
         x=alt.X("app:N", sort=list(APPS.values()), title=None,
                 axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=10, domain=False, ticks=False)),
         y=alt.Y("group:N", sort=order, title=None,
-                axis=alt.Axis(labelLimit=210, labelFontSize=11, domain=False, ticks=False)),
+                axis=alt.Axis(labelLimit=250, labelFontSize=11, domain=False, ticks=False)),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1.5).encode(color=alt.Color(
         "level:N", title=levels.HEADLINE, scale=alt.Scale(domain=shown, range=[fill[lv] for lv in shown]),

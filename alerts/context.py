@@ -111,6 +111,8 @@ def alert_context(alert: Alert, cfg: Config, chart_groups: int = 0, cid: str | N
         "headline_help": levels.HEADLINE_HELP.format(min_days=cfg.model.stagnation.min_licensed_days,
                                                      weeks=cfg.model.stagnation.lookback_weeks),
         "declining": bool(declining), "declining_names": ", ".join(declining),
+        "any_falling": any(s.flag.declining for s in alert.groups),
+        "all_falling": all(s.flag.declining for s in alert.groups),
         "min_group_size": cfg.model.min_group_size, "chart_cid": cid if chart_groups else None,
         "chart_groups": chart_groups, "chart_omitted": 0 < chart_groups < len(listed),
     }

@@ -174,3 +174,18 @@ def test_groups_below_the_minimum_size_are_never_shown_with_numbers(cfg):
     assert "too few licensed people to show numbers" in text and "of n/a" not in text
     msg = render_alert(batch.alerts[0], cfg, [])
     assert not [p for p in msg.walk() if p.get_content_type() == "image/png"]  # no chart of a small group
+
+
+def test_namesake_manager_teams_keep_their_own_row_in_the_mail_image():
+    """Two managers called Alex Johansson: each team keeps its row and its mailbox (not the domain) in the label."""
+    from alerts.chart import heatmap_chart
+    from warehouse.levels import Bands
+
+    groups = [("manager", "Alex Johansson (alex.johansson1152@contoso.example)"),
+              ("manager", "Alex Johansson (alex.johansson6@contoso.example)")]
+    cells = [Cell("manager", g, "any", 8, rate, None) for (_, g), rate in zip(groups, (0.25, 0.75), strict=True)]
+    spec = heatmap_chart(cells, groups, "t", Bands(0.2, 0.4, 0.6)).to_dict()
+    data = next(iter(spec["datasets"].values()))
+    assert sorted({r["group"] for r in data}) == ["Alex Johansson (alex.johansson1152)",
+                                                 "Alex Johansson (alex.johansson6)"]
+    assert {r["group"]: r["text"] for r in data}["Alex Johansson (alex.johansson6)"] == "75 %"

@@ -149,9 +149,10 @@ def test_rule_settings_change_the_outcome(teams_warehouse, tmp_path: Path):
     assert flagged_strict < flagged_default and hot_strict > hot_default
 
 
-def _rule_on_series(series: dict[str, list[tuple[int, int]]], confidence: float = 0.95) -> dict[str, list[tuple]]:
-    """The real mart_stagnation SQL on given weekly (eligible, active) series of manager teams, in a scratch
-    DuckDB: (week_no, flagged, status, active_rate, reason) per team and week."""
+def _rule_on_series(series: dict[str, list[tuple[int, int] | None]], confidence: float = 0.95
+                    ) -> dict[str, list[tuple]]:
+    """The real mart_stagnation SQL on given weekly (eligible, active) series of manager teams (None: a week with
+    no complete data), in a scratch DuckDB: (week, flagged, status, active_rate, reason) per team and week."""
     from statistics import NormalDist
 
     from warehouse.config import ModelConfig
@@ -173,8 +174,8 @@ def _rule_on_series(series: dict[str, list[tuple[int, int]]], confidence: float 
                 "eligible_users bigint, active_users bigint, week_no bigint, department varchar)")
     monday = dt.date(2026, 1, 5)
     con.executemany("insert into int_group_week_eligible values (?, 'manager', ?, ?, ?, ?, 'Sales')", [
-        (monday + dt.timedelta(weeks=w), name, n, k, (monday - dt.date(2000, 1, 3)).days // 7 + w)
-        for name, weeks in series.items() for w, (n, k) in enumerate(weeks)])
+        (monday + dt.timedelta(weeks=w), name, x[0], x[1], (monday - dt.date(2000, 1, 3)).days // 7 + w)
+        for name, weeks in series.items() for w, x in enumerate(weeks) if x is not None])
     con.execute((SQL_DIR / "marts" / "mart_stagnation.sql").read_text())
     out: dict[str, list[tuple]] = {}
     for name, week, flagged, status, rate, reason in con.execute(
@@ -220,3 +221,37 @@ def test_operating_characteristic_on_binomial_teams():
     assert flagged[0.1] >= 0.9 and flagged[0.2] >= 0.9 and flagged[0.3] >= 0.85, flagged
     assert flagged[0.65] <= 0.05 and flagged[0.7] <= 0.03 and flagged[0.8] <= 0.01, flagged
     assert flagged[0.3] > flagged[0.5] > flagged[0.65]  # the closer to the target, the more benefit of the doubt
+
+
+def test_a_week_too_small_to_show_never_reaches_a_number_or_a_sentence():
+    """A team of 6 with one week of 4 eligible people: that week is too small (no number), the weeks after print
+    it as "–" and leave it out of the average; the flag holds through it."""
+    got = _rule_on_series({"team": [(6, 1)] * 5 + [(4, 4)] + [(6, 1)] * 2})
+    small = got["team"][5]
+    assert small[2] == "too_small" and small[3] is None and not small[1]
+    after = got["team"][6]
+    assert after[1] and after[3] == pytest.approx(3 / 18)  # the 4-person week is not in the average
+    assert after[4].startswith("weekly active 17 → 17 → – → 17 % over 3 weeks; average 17 %")
+    assert "100" not in after[4]
+
+
+def test_one_good_week_does_not_lift_the_flag_of_a_stuck_team():
+    """2 of 6 for weeks, then one week of 6 of 6, then back: flagged throughout (growth must show twice)."""
+    got = _rule_on_series({"team": [(6, 2)] * 6 + [(6, 6), (6, 0), (6, 2), (6, 2)]})
+    weeks = got["team"]
+    assert all(f for _, f, s, *_ in weeks[3:]), [(w, f, s, r) for w, f, s, _, r in weeks]
+    assert weeks[6][4].startswith("weekly active 33 → 33 → 33 → 100 % over 4 weeks; average 50 %"), weeks[6][4]
+
+
+def test_a_missing_week_neither_restarts_the_history_nor_clears_a_flag():
+    got = _rule_on_series({"team": [(7, 2)] * 5 + [None] + [(7, 2)] * 2})
+    weeks = got["team"]
+    assert [s for _, _, s, *_ in weeks] == ["collecting_history"] * 3 + ["flagged"] * 4
+    assert "weekly active 29 → 29 → 29 % over 3 weeks" in weeks[5][4]  # the lookback's judged weeks around the gap
+
+
+def test_a_fall_is_not_confirmed_on_the_first_evaluated_week():
+    got = _rule_on_series({"team": [(20, 19), (20, 16), (20, 13), (20, 10), (20, 7)]})
+    first, second = got["team"][3], got["team"][4]
+    assert first[2] == "on_track" or not first[4].startswith("falling"), first
+    assert second[1] and second[4].startswith("falling: weekly active 80 → 65 → 50 → 35 % over 4 weeks"), second

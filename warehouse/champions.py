@@ -120,15 +120,18 @@ def read_csv(path: str | Path) -> tuple[list[tuple[int, Champion]], ImportResult
 
 
 def known_groups(con: duckdb.DuckDBPyConnection, week: object = None) -> dict[str, list[str]] | None:
-    """The groups per dimension in `mart_stagnation` of `week` (default: the latest evaluated week); None before
-    the first transform."""
+    """The groups per dimension in `mart_stagnation` of `week` (default: the latest evaluated week) and, for the
+    latest data, also those of the latest report date (a department licensed last week is not evaluated yet but
+    can have a champion); None before the first transform."""
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     if "mart_stagnation" not in tables:
         return None
+    latest = "" if week is not None or "mart_acceptance_heatmap" not in tables else (
+        " union select distinct dimension, group_name from mart_acceptance_heatmap where app = 'any'")
     known: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
     for dim, group in con.execute(
             "select distinct dimension, group_name from mart_stagnation where week_start = "
-            "coalesce(?, (select max(week_start) from mart_stagnation))", [week]).fetchall():
+            f"coalesce(?, (select max(week_start) from mart_stagnation)){latest} order by all", [week]).fetchall():
         known.setdefault(dim, []).append(group)
     return known
 
@@ -146,7 +149,7 @@ def unmatched(con: duckdb.DuckDBPyConnection) -> tuple[object, list[tuple[str, s
         week = con.execute("select max(week_start) from mart_stagnation").fetchone()[0]
     except duckdb.CatalogException:  # no model yet
         return None, []
-    current = known_groups(con, week) or {}
+    current = known_groups(con) or {}  # the latest week, and groups not evaluated yet
     rows = con.execute("select dimension, group_name, champion_email from champions order by all").fetchall()
     return week, [(d, g, e, _closest(g, current.get(d, []))) for d, g, e in rows if g not in current.get(d, [])]
 

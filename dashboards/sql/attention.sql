@@ -1,9 +1,10 @@
 -- The flagged groups of one complete week: unowned ones (no champion in the live champions table) first, then
--- by impact (people short of target), with the champion and the group's newest follow-up.
+-- by impact (people short of target), with the champion and the group's current follow-up.
 with fu as (
     select dimension, group_name, id as followup_id, status as followup_status, owner
     from followups
-    qualify row_number() over (partition by dimension, group_name order by id desc) = 1
+    -- the group's open follow-up (the newest one not resolved), else its newest
+    qualify row_number() over (partition by dimension, group_name order by status = 'resolved', id desc) = 1
 )
 select
     s.week_start, s.dimension, s.group_name, s.flag_kind, s.reason, s.active_rate, s.weekly_active_rate,

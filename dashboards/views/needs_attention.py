@@ -32,11 +32,15 @@ if flagged.empty:
     st.stop()
 
 unowned = int(flagged["unowned"].sum())
-short = float(flagged["impact"].fillna(0).sum())
+# within one dimension each person is in one group, so its impacts add up (across dimensions they would count
+# a person up to three times)
+basis = dim if dim != "all" else "department"
+short = float(flagged.loc[flagged["dimension"] == basis, "impact"].fillna(0).sum())
 no_followup = int((flagged["followup_status"].isna() | (flagged["followup_status"] == "open")).sum())
 st.subheader(f"{len(flagged)} flagged groups in the week of {week:%d %b %Y}: {unowned} without a champion, "
              f"{no_followup} not yet acknowledged")
-st.caption(f"About {short:,.0f} people short of target in all. Unowned groups first (no champion, so no mail "
+st.caption(f"About {short:,.0f} people short of target (or lost by a fall) in the flagged "
+           f"{filters.DIMENSIONS.get(basis, basis).lower()}s. Unowned groups first (no champion, so no mail "
            "reaches anyone: assign one on *Champions*), then the most people short of target. Open a group for "
            "its weekly series and follow-up.")
 shown = flagged.assign(

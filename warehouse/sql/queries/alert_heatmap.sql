@@ -1,7 +1,8 @@
 -- The alert heatmap: the headline (weekly active rate: eligible people active in a complete week, pooled over
 -- the $lookback weeks ending at $week) per group and app, for the groups in $groups (a list of
 -- [dimension, group_name]). For the latest complete week it is mart_acceptance_heatmap's own number, so the
--- mail and the dashboard agree exactly; for an earlier week it is pooled from mart_adoption_weekly the same way.
+-- mail and the dashboard agree exactly; for an earlier week, app 'any' is mart_stagnation's rate of that week (the
+-- mail's own number) and the other apps are pooled from mart_adoption_weekly the same way (judged weeks only).
 -- `hidden` is 'suppressed' (privacy) or 'too_small' (fewer eligible than $min_size): such cells carry no rate.
 with latest as (
     select max(week_start) as week_start from mart_acceptance_heatmap
@@ -29,11 +30,14 @@ pooled as (
     group by all
 ),
 computed as (
-    select dimension, group_name, app, eligible_users,
-           case when suppressed_now or coalesce(eligible_users, 0) < $min_size then null else rate end as active_rate,
-           case when suppressed_now then 'suppressed'
-                when coalesce(eligible_users, 0) < $min_size then 'too_small' end as hidden
-    from pooled
+    select p.dimension, p.group_name, p.app, p.eligible_users,
+           case when p.suppressed_now or coalesce(p.eligible_users, 0) < $min_size then null
+                when p.app = 'any' then s.active_rate else p.rate end as active_rate,
+           case when p.suppressed_now then 'suppressed'
+                when coalesce(p.eligible_users, 0) < $min_size then 'too_small' end as hidden
+    from pooled p
+    left join mart_stagnation s on p.app = 'any' and s.week_start = $week and s.dimension = p.dimension
+                               and s.group_name = p.group_name
 )
 select dimension, group_name, app, eligible_users, active_rate, hidden from heat
 union all
