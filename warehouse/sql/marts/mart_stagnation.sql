@@ -9,8 +9,9 @@
 --            on an effective sample that is the larger of the binomial and the observed week-to-week
 --            variance) is below target_rate;
 --   growing  the trend over trend_weeks (least squares, points per week) is at least min_slope_points_per_week,
---            clearly above zero (the same confidence; Student's t where the scatter of the points sets the
---            error) and reaches the target within horizon_weeks;
+--            clearly above zero (the same confidence; where the points scatter more than binomial noise, a
+--            moderated t: that scatter shrunk towards the binomial variance) and reaches the target within
+--            horizon_weeks;
 --   falling  the trend over the lookback is decline_points_per_week or steeper, consistent (r² >= 0.5) and more
 --            than two standard errors below zero, in this week and the week before (one bad week is no trend).
 -- A group flags when it is below and not growing, or falling; a flag persists (no flapping week to week)
@@ -86,8 +87,8 @@ stats as (
     group by all
 ),
 variances as (
-    -- a slope's error variance (points² per week²): the binomial noise of one week, or the residual scatter
-    -- of the points when that is larger (then judged with Student's t on its degrees of freedom)
+    -- the ingredients of a slope's error variance (points² per week²): the binomial noise of one week and the
+    -- residual scatter of the points
     select s.*, p.*,
         s.active_pw / s.eligible_pw as rate,
         10000 * s.mean_rate_lb * (1 - s.mean_rate_lb) / s.mean_eligible_lb as binom_lb,
@@ -101,11 +102,17 @@ measured as (
     select v.*,
         -- the variance of the pooled rate: binomial, or what the weekly rates show if they move more
         greatest(v.rate * (1 - v.rate) / v.eligible_pw, v.rate_var / v.history_weeks) as rate_variance,
-        case when v.sxx_lb > 0 then sqrt(greatest(v.binom_lb, coalesce(v.resid_lb, 0)) / v.sxx_lb) end as se_lb,
-        case when v.sxx_tr > 0 then sqrt(greatest(v.binom_tr, coalesce(v.resid_tr, 0)) / v.sxx_tr) end as se_tr,
-        case when coalesce(v.resid_lb, 0) > v.binom_lb then t_quantile(v.z_decline, v.history_weeks - 2)
+        -- where the points scatter more than binomial noise, the error variance is the scatter moderated towards
+        -- the binomial one (worth 4 degrees of freedom, as a moderated t-statistic does), and judged with t
+        case when v.sxx_lb > 0 then sqrt(case when coalesce(v.resid_lb, 0) > v.binom_lb
+             then (4 * v.binom_lb + (v.history_weeks - 2) * v.resid_lb) / (v.history_weeks + 2)
+             else v.binom_lb end / v.sxx_lb) end as se_lb,
+        case when v.sxx_tr > 0 then sqrt(case when coalesce(v.resid_tr, 0) > v.binom_tr
+             then (4 * v.binom_tr + (v.trend_n - 2) * v.resid_tr) / (v.trend_n + 2)
+             else v.binom_tr end / v.sxx_tr) end as se_tr,
+        case when coalesce(v.resid_lb, 0) > v.binom_lb then t_quantile(v.z_decline, v.history_weeks + 2)
              else v.z_decline end as crit_lb,
-        case when coalesce(v.resid_tr, 0) > v.binom_tr then t_quantile(v.z, v.trend_n - 2) else v.z end as crit_tr,
+        case when coalesce(v.resid_tr, 0) > v.binom_tr then t_quantile(v.z, v.trend_n + 2) else v.z end as crit_tr,
         case when v.sxx_lb > 0 and v.syy_lb > 0 then v.sxy_lb ^ 2 / (v.sxx_lb * v.syy_lb) end as r2_lb,
         v.avgy_tr + v.slope_tr * (v.week_no - v.avgx_tr) as fitted_pts
     from variances v
