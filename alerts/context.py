@@ -10,6 +10,7 @@ import re
 from warehouse import levels
 from warehouse.config import Config
 from warehouse.episodes import FlagState
+from warehouse.followups import STATUS_WORDS
 
 from .build import (
     DIMENSION_LABEL,
@@ -24,16 +25,14 @@ from .build import (
     week_end,
 )
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
-STATUS_LABEL = {"open": "open", "acknowledged": "acknowledged", "in_progress": "in progress", "snoozed": "snoozed",
-                "resolved": "resolved"}
+UNSAFE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 FALLBACK_TOP = 5  # groups listed by name in the fallback summary
 TEAMS_PER_DEPARTMENT = 5  # manager teams nested under one department
 
 
 def oneline(text: str) -> str:
     """Untrusted names on one line in bodies too: control characters and line breaks become single spaces."""
-    return " ".join(_UNSAFE.sub(" ", text).split())
+    return " ".join(UNSAFE.sub(" ", text).split())
 
 
 def sentence(text: str) -> str:
@@ -53,11 +52,17 @@ def impact_text(s: FlagState, cfg: Config) -> str:
     return f"about {n} {'person' if n == 1 else 'people'} short of target"
 
 
+def is_hidden(s: FlagState) -> bool:
+    """A group shown without numbers (below the minimum group size)."""
+    g = s.flag
+    return g.suppressed or g.eligible_users is None or g.active_rate is None
+
+
 def group_vars(cfg: Config, s: FlagState) -> dict:
     """One flagged group as the templates show it: headline, reason, this week, follow-up and link."""
     g = s.flag
     bands = levels.bands_of(cfg.model)
-    hidden = g.suppressed or g.eligible_users is None or g.active_rate is None
+    hidden = is_hidden(s)
     level = "too_small" if hidden else (g.level if g.level in levels.LEVELS else bands.level(g.active_rate))
     return {
         "name": oneline(g.group_name), "raw_name": g.group_name, "dimension": g.dimension,
@@ -74,7 +79,7 @@ def group_vars(cfg: Config, s: FlagState) -> dict:
         "kind": g.kind,
         "weeks_flagged": g.weeks_flagged or 0,
         "followup": f"#{s.followup_id}" if s.followup_id is not None else "new",
-        "followup_id": s.followup_id, "status": STATUS_LABEL.get(s.status, ""),
+        "followup_id": s.followup_id, "status": STATUS_WORDS.get(s.status, ""),
         "link": group_link(cfg, g.dimension, g.group_name, g.week_start),
         "declining": g.declining and not hidden,
     }
@@ -91,12 +96,21 @@ def _count(items: list[Item]) -> int:
     return sum(1 + len(i.teams) for i in items)
 
 
+def _cap(alert: Alert, cfg: Config) -> int:
+    """How many top-level groups a mail lists by name."""
+    return min(FALLBACK_TOP, cfg.alerts.max_groups_per_mail) if alert.kind == "fallback" \
+        else cfg.alerts.max_groups_per_mail
+
+
+def listed(alert: Alert, cfg: Config) -> list[FlagState]:
+    """The groups a mail lists by name, in its order (each department followed by its nested teams)."""
+    return [s for i in nest(alert.groups)[:_cap(alert, cfg)] for s in (i.state, *i.teams[:TEAMS_PER_DEPARTMENT])]
+
+
 def alert_context(alert: Alert, cfg: Config, chart_groups: int = 0, cid: str | None = None) -> dict:
     """Template variables of a champion or fallback mail."""
     items = nest(alert.groups)
-    cap = min(FALLBACK_TOP, cfg.alerts.max_groups_per_mail) if alert.kind == "fallback" \
-        else cfg.alerts.max_groups_per_mail
-    shown = [_item_vars(cfg, i, TEAMS_PER_DEPARTMENT) for i in items[:cap]]
+    shown = [_item_vars(cfg, i, TEAMS_PER_DEPARTMENT) for i in items[:_cap(alert, cfg)]]
     listed = [g for i in shown for g in (i, *i["teams"])]
     declining = [g["name"] for g in listed if g["declining"]]
     default_greeting = "adoption lead" if alert.kind == "fallback" else "champion"
@@ -125,7 +139,7 @@ def digest_rows(digest: Digest, cfg: Config) -> list[dict]:
         s = r.state
         g = group_vars(cfg, s)
         owner = s.owner or s.flag.champion_email or "nobody yet"
-        status = STATUS_LABEL.get(s.status, s.status) if s.followup_id is not None else "opened on send"
+        status = STATUS_WORDS.get(s.status, s.status) if s.followup_id is not None else "opened on send"
         route = ("no champion yet" if r.routed_to.startswith("fallback") else r.routed_to if s.skip_reason
                  else f"champion {r.routed_to}")
         extra = f"owner {owner}" if owner not in ("nobody yet", (s.flag.champion_email or "").lower(),

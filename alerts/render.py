@@ -6,7 +6,6 @@ import csv
 import email.policy
 import hashlib
 import io
-import re
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -21,7 +20,7 @@ from warehouse.config import Config
 from . import context
 from .build import Alert, Digest, by_impact
 from .chart import Cell, heatmap_png
-from .context import oneline  # noqa: F401  (re-exported)
+from .context import UNSAFE
 
 TEMPLATES = Path(__file__).parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html.j2"]),
@@ -29,13 +28,12 @@ _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesc
 # Headers are never folded: Python's folder puts a leading "[" word on a continuation line, which readers
 # show as a leading space in the subject; subjects and names are capped far below the 998-character limit.
 POLICY = email.policy.default.clone(max_line_length=998)
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 
 
 def header_safe(text: str, limit: int = 120) -> str:
     """One line for a mail header: control characters (CR, LF, tab...) become spaces; `=?` cannot start an
     encoded word; long text is shortened."""
-    text = " ".join(_UNSAFE.sub(" ", text).split()).replace("=?", "= ?")
+    text = " ".join(UNSAFE.sub(" ", text).split()).replace("=?", "= ?")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -94,9 +92,8 @@ def charted(alert: Alert, cfg: Config) -> list[tuple[str, str]]:
     """The groups drawn in a champion mail's heatmap: the listed ones, in the mail's order (none for the fallback)."""
     if alert.kind == "fallback":
         return []
-    items = context.alert_context(alert, cfg)["items"]
-    listed = [g for i in items for g in (i, *i["teams"]) if g["level"] in levels.LEVELS]
-    return [(g["dimension"], g["raw_name"]) for g in listed][: cfg.alerts.chart_max_groups]
+    shown = [s for s in context.listed(alert, cfg) if not context.is_hidden(s)]
+    return [(s.flag.dimension, s.flag.group_name) for s in shown][: cfg.alerts.chart_max_groups]
 
 
 def render_alert(alert: Alert, cfg: Config, cells: list[Cell]) -> EmailMessage:

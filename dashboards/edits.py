@@ -11,15 +11,13 @@ import datetime as dt
 import streamlit as st
 
 from warehouse.config import Config
-from warehouse.followups import ACTION_KINDS, TRANSITIONS, Followup, FollowupError
+from warehouse.followups import ACTION_KINDS, STATUS_WORDS, TRANSITIONS, Followup, FollowupError
 
 from . import workflow
 from .text import md
 
 NOTICE = "_copilot_usage_notice"
 KIND_LABEL = {"training": "training", "office_hours": "office hours", "prompt_pack": "prompt pack", "other": "other"}
-STATUS_WORDS = {"open": "open", "acknowledged": "acknowledged", "in_progress": "in progress", "snoozed": "snoozed",
-                "resolved": "resolved"}
 
 
 def done(message: str) -> None:

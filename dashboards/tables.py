@@ -57,6 +57,4 @@ def readable(df: pd.DataFrame, columns: Sequence[Column]) -> pd.DataFrame:
 
 def change(points: float | None) -> str | None:
     """A change in points for st.metric's delta: None (no arrow) when unknown, "no change" when it rounds to 0."""
-    if points is None or pd.isna(points):
-        return None
-    return "no change" if round(points) == 0 else f"{points:+.0f} pts"
+    return None if _missing(points) else cell(points, "pts")

@@ -16,6 +16,7 @@ from .config import Config
 from .flags import query
 
 STATUSES = ("open", "acknowledged", "in_progress", "snoozed", "resolved")
+STATUS_WORDS = {s: s.replace("_", " ") for s in STATUSES}  # as people read them, in mails and on the dashboard
 ACTION_KINDS = ("training", "office_hours", "prompt_pack", "other")
 TRANSITIONS = {
     "open": ("acknowledged", "in_progress", "snoozed", "resolved"),

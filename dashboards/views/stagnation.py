@@ -7,6 +7,7 @@ import streamlit as st
 from dashboards import charts, edits, filters, session, tables, workflow
 from dashboards.text import md
 from warehouse.champions import DIMENSIONS
+from warehouse.followups import STATUS_WORDS
 
 ctx = session.current()
 r, viewer, cfg = ctx.reader, ctx.viewer, ctx.cfg
@@ -51,7 +52,7 @@ if not items:
 ba = workflow.before_after(cfg)
 rows = pd.DataFrame([{
     "id": f"#{f.id}", "group": f.group_name, "dimension": filters.DIMENSIONS.get(f.dimension, f.dimension),
-    "status": edits.STATUS_WORDS.get(f.status, f.status), "owner": f.owner, "snoozed until": f.snooze_until,
+    "status": STATUS_WORDS.get(f.status, f.status), "owner": f.owner, "snoozed until": f.snooze_until,
     "champion": f.champion_name, "flagged since": f.episode_start, "first action": f.first_action,
     "before": ba[f.id].before_rate if f.id in ba else None, "after": ba[f.id].after_rate if f.id in ba else None,
     "change": ba[f.id].change_points if f.id in ba else None} for f in items])
