@@ -134,26 +134,52 @@ def save_report(con: duckdb.DuckDBPyConnection, label: str, report: Report, name
 
 def save_users(con: duckdb.DuckDBPyConnection, ndjson: Path, *, run_id: str, loaded_at: datetime,
                sync: str) -> Landed:
-    """Append the users of a delta round (one JSON object per line) to raw_users."""
+    """Append the users of a delta round (one JSON object per line) to raw_users.
+
+    Each row keeps the keys its item carried (`_props`): a delta item carries the changed properties and maybe
+    more, so staging carries an absent property forward and clears it only on an explicit null. A manager
+    reference annotated `@removed` clears the manager. An item without an id or with an `assignedPlans` that is
+    not a list of plans with a servicePlanId and an ISO assignedDateTime fails the whole round, naming its
+    position (the previous directory state stays).
+    """
     con.execute(
         """
         create or replace temp table _landing_users as
         select ? as _run_id, ?::timestamptz as _loaded_at, ? as _sync, j->>'$.id' as id,
-               j->>'$.userPrincipalName', j->>'$.displayName',
-               j->>'$.department', j->>'$.jobTitle', j->>'$.officeLocation', j->>'$.companyName',
-               try_cast(j->>'$.accountEnabled' as boolean), j->>'$.userType', j->'$.assignedLicenses',
-               coalesce(j->>'$."manager@delta"[0].id', j->>'$.manager.id'),
-               json_exists(j, '$."manager@delta"') or json_exists(j, '$.manager'),
-               j->>'$."@removed".reason', j
-        from (select json as j from read_json(?, format = 'newline_delimited', records = false))
+               j->>'$.userPrincipalName' as user_principal_name, j->>'$.displayName' as display_name,
+               j->>'$.department' as department, j->>'$.jobTitle' as job_title,
+               j->>'$.officeLocation' as office_location, j->>'$.companyName' as company_name,
+               try_cast(j->>'$.accountEnabled' as boolean) as account_enabled, j->>'$.userType' as user_type,
+               j->'$.assignedLicenses' as assigned_licenses,
+               coalesce(list_filter(from_json(j->'$."manager@delta"', '[{"id":"VARCHAR","@removed":"JSON"}]'),
+                                    lambda e: e."@removed" is null)[1].id, j->>'$.manager.id') as manager_id,
+               json_exists(j, '$."manager@delta"') or json_exists(j, '$.manager') as manager_in_payload,
+               j->>'$."@removed".reason' as removed_reason, j as _raw, json_keys(j) as _props,
+               j->'$.assignedPlans' as assigned_plans, position
+        from (select json as j, row_number() over () as position
+              from read_json(?, format = 'newline_delimited', records = false))
         """,
         [run_id, loaded_at, sync, str(ndjson)],
     )
-    n, missing = con.execute("select count(*), count(*) filter (where id is null) from _landing_users").fetchone()
-    if missing:
+    bad = con.execute(
+        """
+        select position, case when id is null then 'has no id'
+                              else 'has a malformed assignedPlans (' || left(assigned_plans::varchar, 120) || ')' end
+        from _landing_users
+        where id is null
+           or (assigned_plans is not null and json_type(assigned_plans) <> 'NULL' and (
+               json_type(assigned_plans) <> 'ARRAY'
+               or exists (select 1 from unnest(from_json(assigned_plans, '["JSON"]')) as p(e)
+                          where json_type(e) <> 'OBJECT' or e->>'$.servicePlanId' is null
+                             or try_cast(e->>'$.assignedDateTime' as timestamptz) is null)))
+        order by position limit 1
+        """).fetchone()
+    n = con.execute("select count(*) from _landing_users").fetchone()[0]
+    if bad:
         con.execute("drop table _landing_users")
-        raise BadReport(f"users: {missing} user object(s) without an id")
-    con.execute("insert into raw_users select * from _landing_users")
+        raise BadReport(f"users: the user object at position {bad[0]} of this round {bad[1]}; "
+                        "nothing of this round was landed")
+    con.execute("insert into raw_users by name select * exclude (position) from _landing_users")
     con.execute("drop table _landing_users")
     return Landed(rows=n)
 

@@ -8,7 +8,7 @@ from warehouse.config import Config
 
 REPORTS_PERMISSION = "Reports.Read.All"
 USER_SELECT = ("id,userPrincipalName,displayName,department,jobTitle,officeLocation,companyName,"
-               "accountEnabled,userType,assignedLicenses,manager")
+               "accountEnabled,userType,assignedLicenses,assignedPlans,manager")
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 
 import numpy as np
 
+from . import changes
 from .tenant import (
     COPILOT_APPS_PLAN,
     COPILOT_CHAT_PLAN,
@@ -60,20 +62,21 @@ def user_object(t: Tenant, i: int, day: int, select: set[str],
     d = int(depts[i])
     sku = COPILOT_SALES_SKU if t.lic_sku[i] else COPILOT_SKU
     licences = [] if t.guest[i] else [{"disabledPlans": [], "skuId": E5_SKU}]
+    disabled = [COPILOT_APPS_PLAN, COPILOT_CHAT_PLAN] if t.plans_disabled[i] else []
     if t.lic_start[i] <= day < t.lic_end[i]:
-        disabled = [COPILOT_APPS_PLAN, COPILOT_CHAT_PLAN] if t.plans_disabled[i] else []
         licences.append({"disabledPlans": disabled, "skuId": sku})
     full = {
         "id": t.ids[i],
         "userPrincipalName": t.upn[i] if not t.guest[i] else t.upn[i].replace("@", "_ext#@"),
         "displayName": t.display[i],
         "department": DEPARTMENTS[d][0] if d >= 0 else None,
-        "jobTitle": t.title[i] or None,
+        "jobTitle": t.title_on(i, day) or None,
         "officeLocation": OFFICES[int(t.office[i])],
         "companyName": "Contoso Ltd",
         "accountEnabled": bool(t.enabled[i]),
         "userType": "Guest" if t.guest[i] else "Member",
         "assignedLicenses": licences,
+        "assignedPlans": assigned_plans(t, i, day, sku, disabled),
     }
     out = {k: v for k, v in full.items() if k in select or k == "id"}
     if "manager" in select:
@@ -83,20 +86,44 @@ def user_object(t: Tenant, i: int, day: int, select: set[str],
     return out
 
 
+def _stamp(t: Tenant, day: int, i: int) -> str:
+    """An assignment time on `day` (before the simulated period for day < 0), UTC as Graph writes it."""
+    at = dt.datetime.combine(t.date(0), dt.time(8)) + dt.timedelta(days=day, minutes=(i * 37) % 600)
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def assigned_plans(t: Tenant, i: int, day: int, sku: str, disabled: list[str]) -> list[dict]:
+    """The user's `assignedPlans` on `day`: one entry per service plan of each SKU ever assigned, with the time it
+    was assigned. A removed licence leaves its plans `Deleted` (assignedPlan resource: Enabled, Warning,
+    Suspended, LockedOut, Deleted); a plan switched off with disabledPlans is not `Enabled` either. The
+    `service` names are illustrative (the model does not read them)."""
+    plans: list[dict] = []
+    if not t.guest[i]:
+        since = int(t.hire_day[i]) if t.hire_day[i] > 0 else -400
+        plans += [{"assignedDateTime": _stamp(t, since, i), "capabilityStatus": "Enabled", "service": name,
+                   "servicePlanId": pid} for name, pid in SKUS[0]["plans"]]
+    if t.lic_start[i] <= day:
+        status = "Enabled" if day < t.lic_end[i] else "Deleted"
+        entry = next(s for s in SKUS if s["skuId"] == sku)
+        plans += [{"assignedDateTime": _stamp(t, int(t.lic_start[i]), i),
+                   "capabilityStatus": "Deleted" if pid in disabled else status, "service": name,
+                   "servicePlanId": pid} for name, pid in entry["plans"]]
+    return plans
+
+
 def org_on(t: Tenant, day: int) -> tuple[np.ndarray, np.ndarray]:
     """(department index, manager index) of every user on `day`."""
     return t.dept_on(day), t.manager_on(day)
 
 
-def changed_users(t: Tenant, since: int, day: int) -> tuple[np.ndarray, np.ndarray]:
-    """(changed, removed) user indexes between two days, as a delta query reports them."""
+def changed_users(t: Tenant, since: int, day: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(changed, removed, removal reasons) between two days, as a delta query reports them."""
     present = t.present(day)
-    touched = np.zeros(t.n, dtype=bool)
-    for col in (t.hire_day, t.move_day, t.lic_start, t.lic_end):
-        touched |= (col > since) & (col <= day)
-    touched |= t.manager_on(since) != t.manager_on(day)  # the manager hired, deleted or changed
-    removed = (t.delete_day > since) & (t.delete_day <= day) & (t.hire_day <= since)
-    return np.flatnonzero(touched & present), np.flatnonzero(removed)
+    touched = (t.hire_day > since) & (t.hire_day <= day)
+    for mask in changes.changed_properties(t, since, day).values():
+        touched |= mask
+    removed, reasons = changes.removals(t, since, day)
+    return np.flatnonzero(touched & present), removed, reasons
 
 
 def delta_page(t: Tenant, state: dict, base: str) -> dict:
@@ -104,14 +131,27 @@ def delta_page(t: Tenant, state: dict, base: str) -> dict:
     day, since, offset = state["day"], state.get("since"), state.get("offset", 0)
     select = set(state["select"])
     if since is None:
-        changed, removed = np.flatnonzero(t.present(day)), np.array([], dtype=np.int64)
+        changed, removed, reasons = np.flatnonzero(t.present(day)), np.array([], dtype=np.int64), []
     else:
-        changed, removed = changed_users(t, since, day)
+        changed, removed, reasons = changed_users(t, since, day)
     size = max(1, min(MAX_PAGE_SIZE, state.get("page_size", PAGE_SIZE)))
     org = org_on(t, day)
-    value = [user_object(t, int(i), day, select, org) for i in changed[offset: offset + size]]
-    value += [{"id": t.ids[int(i)], "@removed": {"reason": "changed"}}
-              for i in removed[max(0, offset - len(changed)): max(0, offset + size - len(changed))]]
+    users = changed[offset: offset + size]
+    minimal = changes.minimal_mask(t, state.get("items", "full"), since, day, users)
+    value = [user_object(t, int(i), day, select, org) for i in users]
+    if since is not None:
+        props = changes.changed_properties(t, since, day)
+        before = t.manager_on(since)
+        for k, i in enumerate(users.tolist()):
+            m = int(before[i])
+            if minimal[k]:
+                old = t.ids[m] if m >= 0 and "manager" in select else None
+                value[k] = changes.minimal_item(value[k], props, i, old)
+            elif "manager" in select and props["manager"][i] and m >= 0 and "manager@delta" not in value[k]:
+                value[k]["manager@delta"] = changes.removed_manager(t.ids[m])
+    lo, hi = max(0, offset - len(changed)), max(0, offset + size - len(changed))
+    value += [{"id": t.ids[int(i)], "@removed": {"reason": reasons[k]}}
+              for k, i in enumerate(removed[lo:hi].tolist(), start=lo)]
     body: dict = {"@odata.context": f"{base}/v1.0/$metadata#users", "value": value}
     if offset + size < len(changed) + len(removed):
         nxt = {**state, "offset": offset + size}

@@ -235,6 +235,10 @@ def make_handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]
             prefer = re.search(r"odata\.maxpagesize=(\d+)", self.headers.get("Prefer", ""))
             if prefer:
                 state["page_size"] = int(prefer.group(1))
+            # Prefer: return=minimal asks for the changed properties only (user-delta.md); the delta_items setting
+            # makes the simulator answer that way (or mixed) without the header
+            minimal = re.search(r"return=minimal", self.headers.get("Prefer", ""))
+            state["items"] = "minimal" if minimal else st.delta_items
             with sim.lock:
                 page = directory.delta_page(sim.tenant, state, sim.base_url)
             self._json(200, page)
@@ -251,7 +255,7 @@ def make_handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]
             if path == "/_sim/clock" and method == "POST":
                 sim.set_date(body["date"])
             elif path == "/_sim/settings" and method == "POST":
-                for k in ("concealed", "v2_supported", "throttle_every", "download_ttl"):
+                for k in ("concealed", "v2_supported", "throttle_every", "download_ttl", "delta_items"):
                     if k in body:
                         setattr(st, k, body[k])
                 if "denied" in body:

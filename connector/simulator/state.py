@@ -42,6 +42,7 @@ class SimState:
     token: str = "simulated-token"
     concealed: bool = False
     v2_supported: bool = True
+    delta_items: str = "full"  # users/delta items: full | minimal | mixed (changes.ITEM_KINDS)
     denied: set[str] = field(default_factory=set)
     throttle_every: int = 0  # every Nth report request answers 429 with Retry-After: 1
     download_ttl: float = 300.0

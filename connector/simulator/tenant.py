@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .changes import promotions
 from .teams import SmallTeams, append_small_teams
 
 # (department, trajectory): how Copilot adoption develops over the simulated period
@@ -103,6 +104,8 @@ class Tenant:
     engagement: np.ndarray
     chat_share: np.ndarray
     teams: SmallTeams | None = None  # appended small teams with known trajectories (ground truth)
+    title_day: np.ndarray | None = None  # day of a promotion (days = never), see changes.promotions
+    title_after: list[str] | None = None  # the title from title_day on
     _state: DayState | None = field(default=None, repr=False)
     _daily_any: np.ndarray | None = field(default=None, repr=False)
     _daily_prompts: np.ndarray | None = field(default=None, repr=False)
@@ -194,6 +197,7 @@ class Tenant:
             heads = {d: int(h[0]) for d, h in heads.items() if len(h)}
             teams = append_small_teams(a, small_teams, seed, days, heads, nd,
                                        [TITLES[name] for name, _ in DEPARTMENTS], (FIRST, LAST), _ascii)
+        a["title_day"], a["title_after"] = promotions(seed, a["title"], PREFIXES, days)
         return cls(seed, len(a["upn"]), days, end - dt.timedelta(days=days - 1), teams=teams, **a)
 
     @staticmethod
@@ -236,6 +240,11 @@ class Tenant:
     def licensed(self, day: int) -> np.ndarray:
         """Users holding an effective Copilot licence on `day`."""
         return (self.lic_start <= day) & (self.lic_end > day) & ~self.plans_disabled & self.present(day)
+
+    def title_on(self, i: int, day: int) -> str:
+        """User `i`'s job title on `day`."""
+        promoted = self.title_day is not None and self.title_after is not None and self.title_day[i] <= day
+        return self.title_after[i] if promoted else self.title[i]  # type: ignore[index]
 
     def dept_on(self, day: int) -> np.ndarray:
         """Department index per user on `day`."""

@@ -57,6 +57,21 @@ family_display as (
     from title_family join versions using (job_title)
     group by family_key
 ),
+assigned as (
+    -- the true licence date: the earliest current assignment of a Copilot service plan (assignedPlans[]:
+    -- servicePlanId, capabilityStatus Enabled or Warning, assignedDateTime in UTC)
+    select id, valid_from, min(try_cast(left(p.assignedDateTime, 10) as date)) as assigned_on
+    from (
+        select id, valid_from,
+               unnest(from_json(assigned_plans, '[{"servicePlanId":"VARCHAR","capabilityStatus":"VARCHAR",'
+                                                '"assignedDateTime":"VARCHAR"}]')) as p
+        from versions
+        where assigned_plans is not null
+    )
+    where p.servicePlanId in ('a62f8878-de10-42f3-b68f-6149a25ceb97', '3f30311c-6b1e-48a4-ab79-725b469da960')
+      and p.capabilityStatus in ('Enabled', 'Warning')
+    group by all
+),
 managers as (
     -- "Name (upn)": unique and stable, so history and champion assignments survive namesakes and renames
     select id, coalesce(display_name, user_principal_name) || ' (' || user_principal_name || ')' as team
@@ -68,6 +83,7 @@ joined as (
     select
         v.id, v.upn_key, v.user_principal_name, v.display_name, v.job_title, v.run_id, v.valid_from, v.valid_to,
         coalesce(l.is_licensed, false) as is_licensed,
+        a.assigned_on,
         coalesce(v.department, params.unassigned) as department,
         coalesce(ou.job_function, ot.job_function, tf.rule_function, nullif(fd.label, ''), params.unassigned)
             as job_function,
@@ -75,6 +91,7 @@ joined as (
     from versions v
     cross join params
     left join licensed l on l.id = v.id and l.valid_from = v.valid_from
+    left join assigned a on a.id = v.id and a.valid_from = v.valid_from
     left join title_family tf on tf.job_title = v.job_title
     left join family_display fd on fd.family_key = tf.family_key
     left join _job_function_overrides ou on ou.key = v.upn_key
@@ -90,10 +107,18 @@ run_dates as (
     group by run_id
 )
 select
-    j.*,
-    -- the report date a licence was first seen; NULL when it was already there at the first collection
-    case when j.licensed_first_at is null or j.licensed_first_at = (select first_at from first_load) then null
-         else rd.as_of end as licensed_since
+    j.* exclude (assigned_on),
+    -- the Copilot plan's assignment date; without one (assignedPlans not collected or not readable) the report
+    -- date the licence was first seen, NULL when it was already there at the first collection
+    case when not j.is_licensed then null
+         when j.assigned_on is not null then j.assigned_on
+         when j.licensed_first_at is null or j.licensed_first_at = (select first_at from first_load) then null
+         else rd.as_of end as licensed_since,
+    case when not j.is_licensed then null
+         when j.assigned_on is not null then 'assigned'
+         when j.licensed_first_at is null or j.licensed_first_at = (select first_at from first_load)
+             then 'before_first_collection'
+         else 'first_seen' end as licensed_since_source
 from (
     select *,
            min(case when is_licensed then valid_from end)
