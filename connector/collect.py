@@ -21,7 +21,7 @@ from warehouse.config import Config, Secrets
 
 from . import load
 from .fetch import Outcome, RunResult, fetch_all, new_run_id
-from .reports import REPORTS, plan
+from .reports import REPORTS, USER_SELECT, plan
 
 log = logging.getLogger("copilot_usage.collect")
 
@@ -34,11 +34,16 @@ def _delta_link(cfg: Config) -> str | None:
     con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
     try:
         db.migrate(con)
-        row = con.execute("select delta_link from _delta_links where resource = 'users'").fetchone()
+        row = con.execute("select delta_link, user_select from _delta_links where resource = 'users'").fetchone()
     finally:
         con.close()
     if row and not row[0].startswith(cfg.graph.base_url + "/"):
         log.warning("users: the saved delta link belongs to another Graph host; starting a full sync")
+        return None
+    if row and row[1] != USER_SELECT:
+        # Graph tracks only the properties of the initial request's $select (user-delta.md)
+        log.warning("users: the saved delta link tracks other properties than this version selects (%s); "
+                    "starting a full sync", USER_SELECT)
         return None
     return row[0] if row else None
 
@@ -60,8 +65,8 @@ def _land(con: duckdb.DuckDBPyConnection, run_id: str, loaded_at: datetime, o: O
     elif o.report == "users":
         path, delta_link = o.payload
         landed = load.save_users(con, path, run_id=run_id, loaded_at=loaded_at, sync=o.version)
-        con.execute("insert or replace into _delta_links values ('users', ?, ?, ?)",
-                    [delta_link, run_id, loaded_at])
+        con.execute("insert or replace into _delta_links (resource, delta_link, run_id, saved_at, user_select) "
+                    "values ('users', ?, ?, ?, ?)", [delta_link, run_id, loaded_at, USER_SELECT])
     elif o.report == "subscribed_skus":
         landed = load.save_skus(con, o.payload.get("value", []), run_id=run_id, loaded_at=loaded_at)
     else:

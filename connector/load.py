@@ -157,7 +157,8 @@ def save_users(con: duckdb.DuckDBPyConnection, ndjson: Path, *, run_id: str, loa
                j->>'$."@removed".reason' as removed_reason, j as _raw, json_keys(j) as _props,
                j->'$.assignedPlans' as assigned_plans, position
         from (select json as j, row_number() over () as position
-              from read_json(?, format = 'newline_delimited', records = false))
+              -- typed JSON: left to infer, DuckDB unifies every item into one struct and adds the absent keys
+              from read_json(?, format = 'newline_delimited', records = false, columns = {'json': 'JSON'}))
         """,
         [run_id, loaded_at, sync, str(ndjson)],
     )

@@ -24,11 +24,11 @@ APP_COLS = {"any": list(range(len(APPS))), "teams": [0], "word": [1], "excel": [
 
 
 def build_warehouse(tmp: Path, days: range, concealed: bool = False, users: int = 2500,
-                    tenant: Tenant | None = None):
-    """Collect `days` of the seed-5 tenant (or `tenant`) into `tmp/wh.duckdb`; return (cfg, stopped simulator,
-    truth tenant)."""
+                    tenant: Tenant | None = None, delta_items: str = "full"):
+    """Collect `days` of the seed-5 tenant (or `tenant`) into `tmp/wh.duckdb`, the users/delta items after the
+    first sync `full`, `minimal` or `mixed`; return (cfg, stopped simulator, truth tenant)."""
     tenant = tenant or Tenant.generate(users=users, days=DAYS, seed=5, end=END)
-    sim = Simulator(tenant, concealed=concealed).start()
+    sim = Simulator(tenant, concealed=concealed, delta_items=delta_items).start()
     cfg_path = tmp / "config.toml"
     cfg_path.write_text(f'[graph]\nbase_url = "{sim.base_url}"\n[auth]\nmethod = "token"\n'
                         f'[warehouse]\npath = "{(tmp / "wh.duckdb").as_posix()}"\n'

@@ -97,7 +97,6 @@ def test_stagnation_flags_flat_low_and_declining_not_growing_or_high(model):
     rows = q(cfg, "select group_name, flagged, status, reason, history_weeks from mart_stagnation "
                   "where dimension = 'department' and week_start = (select max(week_start) from mart_stagnation)")
     by = {g: (f, s, r, h) for g, f, s, r, h in rows}
-    kinds = dict(DEPARTMENTS)
     for d, (name, kind) in enumerate(DEPARTMENTS):
         flagged, status, reason, weeks = by[name]
         assert weeks == eligible_weeks(t, d, DAYS - 1), name
