@@ -21,6 +21,7 @@ users_at as (
 )
 select
     u.as_of, u.id, u.upn_key, u.department, u.job_function, u.manager_team, u.licensed_since,
+    u.licensed_since_source,
     d.any_date, d.teams_date, d.word_date, d.excel_date, d.powerpoint_date, d.outlook_date, d.onenote_date,
     d.loop_date, d.copilot_chat_date, d.active_usage_days, d.prompts_7, d.chat_prompts_7
 from users_at u
