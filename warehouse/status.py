@@ -38,7 +38,8 @@ def read_status(path: str, wait_seconds: float = 10.0, limit: int = 15) -> Statu
         tenant = con.execute(
             "select window_days, licensed_users, active_users, active_rate from mart_usage_by_group "
             "where as_of = ? and dimension = 'tenant' and app = 'any' order by window_days", [as_of]).fetchall()
-        note = con.execute("select reason from mart_data_status where as_of = ?", [as_of]).fetchone()
+        note = con.execute("select nullif(concat_ws(' ', reason, licence_date_note), '') from mart_data_status "
+                           "where as_of = ?", [as_of]).fetchone()
         # champions from the live table: an import shows at once, without a transform
         flagged = con.execute(
             "select s.week_start, s.dimension, s.group_name, s.active_rate, s.impact, s.reason, c.champion_name "
