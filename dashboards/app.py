@@ -30,7 +30,8 @@ def pages(viewer: Viewer) -> tuple[list[st.Page], st.Page]:
     overview = _page("overview", "Overview", "overview", ":material/dashboard:")
     rest = [_page("groups", "Groups", "groups", ":material/groups:"),
             _page("heatmap", "Heatmap", "heatmap", ":material/grid_on:"),
-            _page("stagnation", "Follow-ups", "stagnation", ":material/task_alt:")]
+            _page("stagnation", "Follow-ups", "stagnation", ":material/task_alt:"),
+            _page("licences", "Licences", "licences", ":material/badge:")]
     data = _page("data", "Data", "data", ":material/database:")
     if viewer.is_admin:
         champions = _page("champions", "Champions", "champions", ":material/manage_accounts:")

@@ -108,6 +108,14 @@ class Reader:
         """Purchased, assigned, licensed, active and never-used licences per report date."""
         return self._q("licences")
 
+    def licence_activation(self, dimension: str) -> pd.DataFrame:
+        """Activation within 14 / 30 days of the licence assignment per group of a dimension, and the tenant."""
+        return self._q("licence_activation", dimension=dimension)
+
+    def licence_cohorts(self, dimension: str, group_name: str) -> pd.DataFrame:
+        """One group's licence cohorts by month of assignment: active 30 / 60 / 90 days later."""
+        return self._q("licence_cohorts", dimension=dimension, group_name=group_name)
+
     def groups(self, as_of: dt.date, dimension: str, app: str, window_days: int) -> pd.DataFrame:
         """Groups of a dimension with their rate now and one window earlier."""
         return self._q("groups", as_of=as_of, dimension=dimension, app=app, window_days=window_days)

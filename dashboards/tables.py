@@ -12,7 +12,7 @@ from warehouse.levels import STATUS_LABEL, percent
 
 MISSING = "–"
 Column = tuple[str, str, str]  # (source column, label, kind)
-KINDS = ("text", "int", "pct", "pts", "date", "datetime", "status", "float", "bool")
+KINDS = ("text", "int", "pct", "pts", "date", "month", "datetime", "status", "float", "bool")
 
 
 def _missing(v: object) -> bool:
@@ -34,6 +34,8 @@ def cell(value: object, kind: str) -> str:
         return "no change" if round(pts) == 0 else f"{pts:+.0f} pts"
     if kind == "date":
         return f"{pd.Timestamp(value):%d %b %Y}"
+    if kind == "month":
+        return f"{pd.Timestamp(value):%B %Y}"
     if kind == "datetime":
         ts = pd.Timestamp(value)
         return f"{ts:%d %b %Y}" if ts.time() == dt.time() else f"{ts:%d %b %Y %H:%M}"

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from dashboard_fixtures import ADMIN, CHAMPION, dashboard_warehouse, flagged_group, headline_text
 from streamlit.testing.v1 import AppTest
@@ -15,9 +16,9 @@ from dashboards.queries import DEFAULT_GROUPS
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboards" / "app.py")
 PAGES = ("views/needs_attention.py", "views/my_groups.py", "views/overview.py", "views/groups.py", "views/heatmap.py",
-         "views/stagnation.py", "views/champions.py", "views/data.py")
+         "views/stagnation.py", "views/licences.py", "views/champions.py", "views/data.py")
 CHAMPION_PAGES = ("views/my_groups.py", "views/overview.py", "views/groups.py", "views/heatmap.py",
-                  "views/stagnation.py", "views/data.py")
+                  "views/stagnation.py", "views/licences.py", "views/data.py")
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret-0123456789",
         "microsoft": {"client_id": "x", "client_secret": "y",
                       "server_metadata_url": "https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration"}}
@@ -422,3 +423,22 @@ def test_admin_edits_champions_and_the_group_list_follows_the_dimension(dash_cfg
     at.run()
     lost = [w.value for w in at.warning if "champion(s) have a group" in w.value]
     assert len(lost) == 1 and "1 champion(s)" in lost[0] and "Legal &lt;Old&gt;" in lost[0], lost  # as text
+
+
+def test_licences_page_shows_activation_from_the_mart(dash_cfg, monkeypatch):
+    at = app(dash_cfg, monkeypatch, dimension="department")
+    run_pages(at, ("views/licences.py",))
+    con = duckdb.connect(dash_cfg.warehouse.path, read_only=True)
+    mart = con.execute("select group_name, activation_30d_rate from mart_licence_activation "
+                       "where dimension = 'department'").fetchall()
+    tenant = con.execute("select activation_30d_rate from mart_licence_activation "
+                         "where dimension = 'tenant'").fetchone()
+    con.close()
+    table = frames(at)[0]
+    shown = dict(zip(table["group"], table["used within 30 days"], strict=True))
+    assert set(shown) == {g for g, _ in mart}
+    assert all(shown[g] == (f"{r * 100:.0f} %" if r is not None else "–") for g, r in mart), shown
+    assert any(v != "–" for v in shown.values())
+    metric = next(m for m in at.metric if m.label == "Used Copilot within 30 days")
+    assert metric.value == f"{tenant[0] * 100:.0f} %"
+    assert len(frames(at)) == 2  # the tenant's licence cohorts
