@@ -37,8 +37,8 @@ if not tenant.empty:
 
 groups = data[data["dimension"] == dimension]
 columns = [("group_name", "group", "text"), ("licensed_users", "licensed people", "int"),
-           ("activation_14d_rate", "used within 14 days", "pct"), ("measured_14d", "of (14 days)", "int"),
-           ("activation_30d_rate", "used within 30 days", "pct"), ("measured_30d", "of (30 days)", "int"),
+           ("activation_14d_rate", "used within 14 days", "pct"), ("measured_14d", "people observed 14 days", "int"),
+           ("activation_30d_rate", "used within 30 days", "pct"), ("measured_30d", "people observed 30 days", "int"),
            ("median_days_to_first_use", "median days to first use", "float"), ("note", "note", "text")]
 if not groups.empty:
     st.subheader(f"Activation by {filters.DIMENSIONS[dimension].lower()}")
