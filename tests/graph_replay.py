@@ -78,11 +78,11 @@ class Replay:
 
     @property
     def base_url(self) -> str:
-        return "http://127.0.0.1:%d" % self.graph.server_address[1]
+        return f"http://127.0.0.1:{self.graph.server_address[1]}"
 
     @property
     def download_url(self) -> str:
-        return "http://127.0.0.1:%d" % self.download.server_address[1]
+        return f"http://127.0.0.1:{self.download.server_address[1]}"
 
     def __enter__(self) -> Replay:
         for srv in (self.graph, self.download):
