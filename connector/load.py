@@ -149,7 +149,7 @@ def save_users(con: duckdb.DuckDBPyConnection, ndjson: Path, *, run_id: str, loa
                coalesce(j->>'$."manager@delta"[0].id', j->>'$.manager.id'),
                json_exists(j, '$."manager@delta"') or json_exists(j, '$.manager'),
                j->>'$."@removed".reason', j
-        from (select json as j from read_ndjson_objects(?))  -- as sent (read_json fills absent keys with null)
+        from (select json as j from read_json(?, format = 'newline_delimited', records = false))
         """,
         [run_id, loaded_at, sync, str(ndjson)],
     )
