@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import uuid
 
 import numpy as np
 
@@ -169,12 +170,14 @@ def subscribed_skus(t: Tenant, day: int) -> dict:
     consumed = {E5_SKU: int((present & ~t.guest).sum()),
                 COPILOT_SKU: int((lic & (t.lic_sku == 0)).sum()),
                 COPILOT_SALES_SKU: int((lic & (t.lic_sku == 1)).sum())}
+    # Graph's subscribedSku id is "<tenant id>_<sku id>" (subscribedsku-list.md; tests/fixtures/graph/)
+    tenant_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"copilot-usage-simulator/{t.seed}"))
     value = []
     for s in SKUS:
         c = consumed[s["skuId"]]
         value.append({
             "capabilityStatus": "Enabled", "appliesTo": "User", "consumedUnits": c,
-            "id": f"tenant_{s['skuId']}", "skuId": s["skuId"], "skuPartNumber": s["skuPartNumber"],
+            "id": f"{tenant_id}_{s['skuId']}", "skuId": s["skuId"], "skuPartNumber": s["skuPartNumber"],
             "prepaidUnits": {"enabled": int(c * 1.1) + 5, "suspended": 0, "warning": 0, "lockedOut": 0},
             "servicePlans": [{"servicePlanId": pid, "servicePlanName": name, "provisioningStatus": "Success",
                               "appliesTo": "User"} for name, pid in s["plans"]],

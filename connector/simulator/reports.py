@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 
@@ -43,6 +44,21 @@ V2_COUNTS = [
     ("Copilot Chat (work)", ("chat_work",)), ("Copilot Chat (web)", ("chat_web",)),
 ]
 
+# getTeamsUserActivityUserDetail's columns in the order a real tenant served them (pnp/cli-microsoft365 capture,
+# tests/fixtures/graph/teams_user_activity_user_detail.csv); the Graph docs page lists the same names in
+# another order (Tenant Display Name second). The collector maps by name either way.
+TEAMS_DETAIL_HEADER = [
+    "Report Refresh Date", "User Id", "User Principal Name", "Last Activity Date", "Is Deleted", "Deleted Date",
+    "Assigned Products", "Team Chat Message Count", "Private Chat Message Count", "Call Count", "Meeting Count",
+    "Meetings Organized Count", "Meetings Attended Count", "Ad Hoc Meetings Organized Count",
+    "Ad Hoc Meetings Attended Count", "Scheduled One-time Meetings Organized Count",
+    "Scheduled One-time Meetings Attended Count", "Scheduled Recurring Meetings Organized Count",
+    "Scheduled Recurring Meetings Attended Count", "Audio Duration", "Video Duration", "Screen Share Duration",
+    "Audio Duration In Seconds", "Video Duration In Seconds", "Screen Share Duration In Seconds",
+    "Has Other Action", "Urgent Messages", "Post Messages", "Tenant Display Name",
+    "Shared Channel Tenant Display Names", "Reply Messages", "Is Licensed", "Report Period",
+]
+
 
 def conceal(values: list[str]) -> list[str]:
     """Microsoft's concealed identities: 32 upper-case hex characters (not joinable)."""
@@ -71,10 +87,21 @@ def _csv(columns: dict[str, object]) -> bytes:
             return pa.array(v).cast(pa.string())
         return pa.array(v, type=pa.string())
 
+    # Graph quotes a field only when it must (every recorded report, tests/fixtures/graph/): pyarrow's "needed"
+    # quotes every string and quotes headers in any style, so the header is written here and the rows unquoted,
+    # falling back to Python's csv (minimal quoting) when a value holds a comma, quote or line break
     table = pa.table({k: column(v) for k, v in columns.items()})
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\n").writerow(columns)
     buf = io.BytesIO()
-    pacsv.write_csv(table, buf, pacsv.WriteOptions(quoting_style="needed"))
-    return BOM + buf.getvalue()
+    try:
+        pacsv.write_csv(table, buf, pacsv.WriteOptions(include_header=False, quoting_style="none"))
+        rows = buf.getvalue()
+    except pa.ArrowInvalid:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(zip(*(c.to_pylist() for c in table.columns), strict=True))
+        rows = out.getvalue().encode()
+    return BOM + head.getvalue().encode() + rows
 
 
 def _identities(t: Tenant, rows: np.ndarray, concealed: bool, display: bool = True) -> dict[str, list[str]]:
@@ -222,7 +249,7 @@ def m365_report(t: Tenant, name: str, day: int, period: int, concealed: bool) ->
         cols["Has Other Action"] = _yes_no(rng.random(n) < 0.3)
         cols["Is Licensed"] = ["Yes"] * n
         cols["Report Period"] = [str(period)] * n
-        return _csv(cols)
+        return _csv({c: cols[c] for c in TEAMS_DETAIL_HEADER})
     if name == "email_activity_user_detail":
         cols = {"Report Refresh Date": refresh, **_identities(t, rows, concealed), "Is Deleted": ["False"] * n,
                 "Deleted Date": [""] * n, "Last Activity Date": _dates(t, _recent(rng, day, n, 0.97, 1.2))}
