@@ -174,7 +174,7 @@ def demo(workdir: str, users: int, history_days: int, seed: int, no_dashboard: b
     start_dashboard(str(Path(workdir) / "config.toml"), "127.0.0.1", port)
 
 
-from . import cli_dashboard, cli_ops  # noqa: E402,F401  (register dashboard; schedule, doctor, export)
+from . import cli_dashboard, cli_import, cli_ops  # noqa: E402,F401  (dashboard; import; schedule, doctor, export)
 
 
 def _register_alert_commands() -> None:
