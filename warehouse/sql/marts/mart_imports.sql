@@ -8,7 +8,8 @@ with graph_dates as (
     where report = 'copilot_usage_user_detail' and status in ('ok', 'warning') and report_refresh_date is not null
 )
 select
-    i.run_id, i.kind, i.file_name, i.rows, i.as_of, i.period_days, i.date_format, i.imported_at,
+    i.run_id, i.kind, i.file_name, i.rows, i.as_of, i.period_days, i.date_format,
+    timezone('UTC', i.imported_at) as imported_at_utc,
     case
         when i.kind = 'copilot_usage' and i.as_of in (select as_of from graph_dates)
             then 'not used: Graph was collected for this report date and wins'
