@@ -257,3 +257,28 @@ def test_unlicensed_chat_and_agent_users_are_counted_per_department_with_suppres
     tenant = query(cfg, "select agent_users, licensed_agent_users, unlicensed_agent_users, agent_responses "
                         "from mart_agent_users where dimension = 'tenant'")
     assert tenant == [(4, 3, 1, 20)]
+
+
+def test_the_data_page_lists_imported_files_as_imported(tmp_path, sim, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from warehouse.config import load_config
+
+    monkeypatch.setenv("COPILOT_USAGE_GRAPH_TOKEN", sim.state.token)
+    cfg = load_config(write_config(tmp_path, sim.base_url, '\n[dashboard]\nauth = "none"\n'))
+    assert run_job(cfg).exit_code == 0
+    results, job = import_job(cfg, [FIX / "copilot_chat_export.csv", FIX / "agents_export.csv"], as_of=END,
+                              period_days=30)
+    assert job.exit_code == 0 and all(r.run_id for r in results)
+    monkeypatch.setenv("COPILOT_CONFIG", cfg.source)
+    monkeypatch.delenv("COPILOT_VIEW_AS", raising=False)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboards" / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("views/data.py").run()
+    assert not at.exception, at.exception
+    assert "Imported from the admin center" in [s.value for s in at.subheader]
+    assert any("CSV exports an admin downloaded from the Microsoft 365 admin center" in c.value for c in at.caption)
+    table = next(d.value for d in at.dataframe if "imported export" in d.value.columns)
+    assert sorted(zip(table["imported export"], table["file"], table["used"], strict=True)) == [
+        ("Agent usage: agents", "agents_export.csv", "in use"),
+        ("Copilot Chat (unlicensed users)", "copilot_chat_export.csv", "in use")]
