@@ -157,8 +157,9 @@ def freshness(cfg: Config, today: date | None = None) -> list[str]:
                 note = " (Graph publishes with up to 3 days' delay)" if age <= 4 else ": STALE, is the job running?"
                 lines.append(f"data as of {as_of}, {age} day(s) old{note}")
         failed = con.execute(
-            "select report, status, message from _runs where run_id = (select run_id from _runs order by "
-            "started_at desc limit 1) and status not in ('ok', 'warning') order by report").fetchall()
+            "select report, status, message from _runs where run_id = (select run_id from _runs where report not "
+            "like 'import:%' order by started_at desc limit 1) and status not in ('ok', 'warning') order by report"
+        ).fetchall()
         weeks = con.execute("select count(distinct date_trunc('week', report_refresh_date)) from _runs "
                             "where report = 'copilot_usage_user_detail' and status in ('ok', 'warning')").fetchone()[0]
         lines.append(f"history: {weeks} week(s) of Copilot user detail collected")

@@ -212,6 +212,17 @@ def test_an_imported_copilot_usage_export_means_what_the_graph_report_of_that_da
     imported = query(cfg, DETAIL, [as_of])
     assert imported and query(cfg, "select count(*) from int_user_snapshot where as_of = ?", [as_of])[0][0] > 0
     assert query(cfg, "select used from mart_imports")[0][0] == "in use"
+    # the incremental transform after the import built what a full rebuild builds
+    incremental = marts(cfg.warehouse.path)
+    from warehouse.transform import transform
+
+    transform(cfg.warehouse.path, cfg.model, full=True)
+    assert marts(cfg.warehouse.path) == incremental
+    # an import is not a collection run: the scheduler's missed-run check still sees the Graph run
+    from connector.schedule import RUN_JOB, last_done
+
+    graph_start = query(cfg, "select epoch(min(started_at)) from _runs where report not like 'import:%'")[0][0]
+    assert last_done(cfg, RUN_JOB).timestamp() == pytest.approx(graph_start)
     # the same day collected over Graph gives the same per-user facts; Graph's load wins for that date
     sim.set_date(str(as_of))
     assert run_job(cfg).exit_code == 0
