@@ -80,10 +80,13 @@ def _choose_format(name: str, dates: list[tuple[int, str, str]], as_of: date | N
     """One date format for the whole file: the only one every date parses in (and none after the report date)."""
     if not dates:
         return forced
+    first: dict[str, tuple[int, str]] = {}  # each distinct value with where it first occurs (a file repeats dates)
+    for line, col, value in dates:
+        first.setdefault(value, (line, col))
     candidates = [forced] if forced else list(DATE_FORMATS)
     fits = []
     for f in candidates:
-        parsed = [_parse_date(v, DATE_FORMATS[f]) for _, _, v in dates]
+        parsed = [_parse_date(v, DATE_FORMATS[f]) for v in first]
         if all(parsed) and (as_of is None or max(parsed) <= as_of):  # type: ignore[type-var]
             fits.append(f)
     if len(fits) == 1:
@@ -95,10 +98,10 @@ def _choose_format(name: str, dates: list[tuple[int, str, str]], as_of: date | N
                         f"{' or '.join(fits)} (nothing imported)")
     # no format fits: name the first date the likeliest format cannot read
     def score(f: str) -> int:
-        return sum(_parse_date(v, DATE_FORMATS[f]) is not None for _, _, v in dates)
+        return sum(_parse_date(v, DATE_FORMATS[f]) is not None for v in first)
 
     f = max(candidates, key=score)
-    for line, col, value in dates:
+    for line, col, value in sorted((lc[0], lc[1], v) for v, lc in first.items()):
         d = _parse_date(value, DATE_FORMATS[f])
         if d is None:
             raise BadImport(f"{name}: line {line}, column '{col}': '{value}' is not a date in {f}, the format of "
@@ -192,10 +195,11 @@ def parse(path: Path, *, as_of: date | None = None, period_days: int | None = No
         p = _single(path.name, rows["report_period"], "'Report Period'")
         period_days = period_days or (int(p) if p else None)
     all_dates = [d for ds in dates.values() for d in ds]
-    fmt = _choose_format(path.name, sorted(all_dates), as_of, date_format)
+    fmt = _choose_format(path.name, sorted(all_dates), as_of, date_format)  # sorted: the first line is named
+    iso = {v: _parse_date(v, DATE_FORMATS[fmt]).isoformat()  # type: ignore[union-attr,index]
+           for v in {v for _, _, v in all_dates}}  # a file repeats its dates: parse each distinct one once
     for name in dates:
-        rows[name] = [_parse_date(v, DATE_FORMATS[fmt]).isoformat() if v else None  # type: ignore[union-attr,index]
-                      for v in rows[name]]
+        rows[name] = [iso[v] if v else None for v in rows[name]]
     return Parsed(path.name, hashlib.sha256(data).hexdigest(), len(data), kind, header, rows, as_of, period_days,
                   fmt, extra)
 
