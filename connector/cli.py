@@ -127,11 +127,16 @@ def status(config_path: str) -> None:
 @click.option("--deny", multiple=True, help="Refuse this permission (e.g. Reports.Read.All); repeatable.")
 @click.option("--small-teams", default=0, show_default=True,
               help="Add this many small manager teams (5-9 people) that are healthy, stuck or growing.")
+@click.option("--no-workloads", is_flag=True,
+              help="Act as a tenant without M365 workloads (reports: 404 UnknownTenantId).")
+@click.option("--empty-reports", is_flag=True, help="Act as a tenant whose Copilot licences have no report rows yet.")
+@click.option("--v1-only", is_flag=True, help="Act as a tenant that serves only version 1 of the Copilot reports.")
 @click.option("--delta-items", type=click.Choice(["full", "minimal", "mixed"]), default="full", show_default=True,
               help="users/delta items after the first sync: every property, only the changed ones (as with "
                    "Prefer: return=minimal), or a mix.")
 def simulate(users: int, days: int, seed: int, end_date: dt.datetime | None, host: str, port: int,
-             concealed: bool, throttle_every: int, deny: tuple[str, ...], small_teams: int, delta_items: str) -> None:
+             concealed: bool, throttle_every: int, deny: tuple[str, ...], small_teams: int, no_workloads: bool,
+             empty_reports: bool, v1_only: bool, delta_items: str) -> None:
     """Serve a deterministic synthetic tenant as a Graph-compatible endpoint on loopback."""
     from .simulator.server import Simulator
     from .simulator.tenant import Tenant
@@ -139,7 +144,8 @@ def simulate(users: int, days: int, seed: int, end_date: dt.datetime | None, hos
     end = end_date.date() if end_date else default_end_date()
     tenant = Tenant.generate(users=users, days=days, seed=seed, end=end, small_teams=small_teams)
     sim = Simulator(tenant, host=host, port=port, download_port=port + 1, concealed=concealed,
-                    throttle_every=throttle_every, denied=set(deny), delta_items=delta_items)
+                    throttle_every=throttle_every, denied=set(deny), no_workloads=no_workloads,
+                    empty_reports=empty_reports, v2_supported=not v1_only, delta_items=delta_items)
     console.print(f"Simulated tenant: {tenant.n} users, {days} days ending {end}, seed {seed}\n"
                   f"  \\[graph] base_url = \"{sim.base_url}\"   \\[auth] method = \"token\"\n"
                   f"  export COPILOT_USAGE_GRAPH_TOKEN={sim.state.token}\n"
@@ -177,7 +183,7 @@ def demo(workdir: str, users: int, history_days: int, seed: int, no_dashboard: b
     start_dashboard(str(Path(workdir) / "config.toml"), "127.0.0.1", port)
 
 
-from . import cli_dashboard, cli_ops  # noqa: E402,F401  (register dashboard; schedule, doctor, export)
+from . import cli_dashboard, cli_import, cli_ops  # noqa: E402,F401  (dashboard; import; schedule, doctor, export)
 
 
 def _register_alert_commands() -> None:

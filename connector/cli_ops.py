@@ -52,7 +52,7 @@ def doctor(config_path: str) -> None:
     table = Table(title=f"permissions ({cfg.graph.base_url}, application permissions with admin consent)")
     for col in ("permission", "state", "if missing", "detail"):
         table.add_column(col, overflow="fold")
-    style = {"ok": "green", "missing": "red", "unknown": "yellow", "not needed": "dim"}
+    style = {"ok": "green", "missing": "red", "unknown": "yellow", "not needed": "dim", "no workloads": "yellow"}
     for c in report.checks:
         table.add_row(c.permission, f"[{style[c.state]}]{c.state}[/]", escape(c.consequence), escape(c.detail))
     console.print(table)
@@ -73,7 +73,9 @@ def doctor(config_path: str) -> None:
         console.print("[yellow]No SKU with a Copilot service plan was found[/] (or subscribedSkus was not readable).")
     for line in report.freshness:
         console.print(f"warehouse: {escape(line)}")
-    missing = [c.permission for c in report.checks if c.needed and c.state != "ok"]
+    for note in report.notes:
+        console.print(f"[yellow]{escape(note)}[/]")
+    missing = [c.permission for c in report.checks if c.needed and c.state in ("missing", "unknown")]
     if missing:
         console.print(f"[red]not ready[/]: {', '.join(missing)} " + ("is" if len(missing) == 1 else "are")
                       + " needed; grant in Entra ID > App registrations > API permissions, then admin consent.")

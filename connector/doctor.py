@@ -18,7 +18,8 @@ from urllib.parse import quote
 from warehouse import db
 from warehouse.config import Config, Secrets
 
-from .graph import GraphError, GraphSession, error_message
+from .fetch import NO_ROWS_YET, V1_ONLY
+from .graph import UNKNOWN_TENANT, GraphError, GraphSession, error_message, no_workloads
 from .reports import REPORTS_PERMISSION
 
 COPILOT_PLANS = {"a62f8878-de10-42f3-b68f-6149a25ceb97": "M365_COPILOT_APPS",
@@ -48,6 +49,7 @@ class DoctorReport:
     skus: list[dict[str, Any]] = field(default_factory=list)
     freshness: list[str] = field(default_factory=list)
     fatal: str | None = None
+    notes: list[str] = field(default_factory=list)  # tenants off the happy path, in plain sentences
 
     @property
     def exit_code(self) -> int:
@@ -90,6 +92,11 @@ async def _probe(g: GraphSession, check: Check, url: str) -> Any:
                 return None
         else:
             resp = await g.get(url, accept="application/json, application/octet-stream, text/csv")
+            if resp.status == 400 and "version='v2'" in url:  # a v1-only tenant: what the collector falls back to
+                resp = await g.get(url.replace("version='v2'", "version='v1'"),
+                                   accept="application/json, application/octet-stream, text/csv")
+                if resp.status < 300:
+                    check.detail = "v1 only"
     except GraphError as e:
         check.state, check.detail = "unknown", str(e)
         return None
@@ -98,7 +105,10 @@ async def _probe(g: GraphSession, check: Check, url: str) -> Any:
         try:
             return resp.json()
         except ValueError:
-            return None
+            return resp.body  # a CSV report
+    if no_workloads(resp):
+        check.state, check.detail = "no workloads", "HTTP 404 UnknownTenantId"
+        return None
     check.state = "missing" if resp.status in (401, 403) else "unknown"
     check.detail = f"HTTP {resp.status}: {error_message(resp)}"
     return None
@@ -113,7 +123,8 @@ async def _probe_all(cfg: Config, secrets: Secrets, planned: list[tuple[Check, s
     return bodies
 
 
-def _skus(body: Any) -> list[dict[str, Any]]:
+def copilot_skus(body: Any) -> list[dict[str, Any]]:
+    """The SKUs with a Copilot service plan in a subscribedSkus body: name, plans, assigned, purchased."""
     out = []
     for s in (body or {}).get("value", []):
         plans = [COPILOT_PLANS[p["servicePlanId"]] for p in s.get("servicePlans") or []
@@ -146,8 +157,9 @@ def freshness(cfg: Config, today: date | None = None) -> list[str]:
                 note = " (Graph publishes with up to 3 days' delay)" if age <= 4 else ": STALE, is the job running?"
                 lines.append(f"data as of {as_of}, {age} day(s) old{note}")
         failed = con.execute(
-            "select report, status, message from _runs where run_id = (select run_id from _runs order by "
-            "started_at desc limit 1) and status not in ('ok', 'warning') order by report").fetchall()
+            "select report, status, message from _runs where run_id = (select run_id from _runs where report not "
+            "like 'import:%' order by started_at desc limit 1) and status not in ('ok', 'warning') order by report"
+        ).fetchall()
         weeks = con.execute("select count(distinct date_trunc('week', report_refresh_date)) from _runs "
                             "where report = 'copilot_usage_user_detail' and status in ('ok', 'warning')").fetchone()[0]
         lines.append(f"history: {weeks} week(s) of Copilot user detail collected")
@@ -173,6 +185,17 @@ def run_doctor(cfg: Config, secrets: Secrets | None = None) -> DoctorReport:
     if isinstance(settings, dict):
         entity = settings.get("value", settings) if isinstance(settings.get("value"), dict) else settings
         report.concealed = entity.get("displayConcealedNames")
-    report.skus = _skus(bodies.get("LicenseAssignment.Read.All"))
+    report.skus = copilot_skus(bodies.get("LicenseAssignment.Read.All"))
+    reports = next(c for c in report.checks if c.permission == REPORTS_PERMISSION)
+    if reports.state == "no workloads":
+        report.notes.append(f"This tenant has no Microsoft 365 usage reports: {UNKNOWN_TENANT}. `run` will collect the "
+                            "directory only, until Exchange Online, SharePoint or Teams are in use.")
+    if reports.detail == "v1 only":
+        report.notes.append(V1_ONLY)
+    summary = bodies.get(REPORTS_PERMISSION)
+    if isinstance(summary, bytes) and not [ln for ln in summary.splitlines()[1:] if ln.strip()]:
+        assigned = sum(s["assigned"] or 0 for s in report.skus)
+        report.notes.append(NO_ROWS_YET.format(licences=f" although {assigned} Copilot licence(s) are assigned"
+                                               if assigned else ""))
     report.freshness = freshness(cfg)
     return report

@@ -19,8 +19,15 @@ from typing import Any
 from warehouse.config import Config, Secrets
 
 from . import load
-from .graph import ACCEPT_REPORT, GraphError, GraphSession, Response, check
-from .reports import REPORTS_PERMISSION, USER_SELECT, Fetch
+from .graph import ACCEPT_REPORT, UNKNOWN_TENANT, GraphError, GraphSession, Response, check
+from .reports import REPORTS, REPORTS_PERMISSION, USER_SELECT, Fetch
+
+NO_ROWS_YET = ("Microsoft's Copilot reports have no rows yet{licences}: they list a user from the first report after "
+               "the licence is assigned, with up to 72 hours' delay (admin center usage report docs). The empty "
+               "reports are recorded as empty, never as 'everyone inactive'; run again in a few days.")
+V1_ONLY = ("This tenant serves only version 1 of the Copilot reports (Graph refused version='v2'): v1 was collected "
+           "(D30 instead of D28), without prompt counts or active-usage days. Set [collect] copilot_version = "
+           "\"v1\" to skip the refused request.")
 
 log = logging.getLogger("copilot_usage.fetch")
 
@@ -58,6 +65,33 @@ class RunResult:
     run_id: str
     outcomes: list[Outcome]
     concealed: bool | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        """Plain sentences for tenants off the happy path: no M365 workloads, no report rows yet, v1 only."""
+        notes = []
+        reports = [o for o in self.outcomes if o.report in REPORTS]
+        if reports and all(UNKNOWN_TENANT in o.message for o in reports if o.status == "error") \
+                and any(UNKNOWN_TENANT in o.message for o in reports):
+            landed = [o.report for o in self.outcomes if o.report not in REPORTS and o.status in ("ok", "warning")]
+            notes.append(f"This tenant has no Microsoft 365 usage reports: {UNKNOWN_TENANT}. Nothing to collect until "
+                         "Exchange Online, SharePoint or Teams are in use"
+                         + (f"; the directory ({', '.join(landed)}) was collected." if landed else "."))
+        copilot = [o for o in reports if REPORTS[o.report].copilot]
+        if copilot and all(o.status in ("ok", "warning") and o.rows == 0 for o in copilot):
+            assigned = self.copilot_licences_assigned()
+            notes.append(NO_ROWS_YET.format(licences=f" although {assigned} Copilot licence(s) are assigned"
+                                            if assigned else ""))
+        if any("fell back to v1" in o.message for o in copilot):
+            notes.append(V1_ONLY)
+        return notes
+
+    def copilot_licences_assigned(self) -> int | None:
+        """Assigned units of SKUs with a Copilot service plan, from this run's subscribedSkus (None: not read)."""
+        from .doctor import copilot_skus
+
+        skus = next((o.payload for o in self.outcomes if o.report == "subscribed_skus" and o.status == "ok"), None)
+        return sum(s["assigned"] or 0 for s in copilot_skus(skus)) if isinstance(skus, dict) else None
 
     @property
     def exit_code(self) -> int:

@@ -32,6 +32,17 @@ from warehouse.config import Config, Secrets
 
 ACCEPT_REPORT = "application/octet-stream, text/csv, application/json"
 MAX_IN_PROCESS_RETRY_AFTER = 180  # kiota's RetryHandler gives up at >= 180 s; so do we
+# A tenant without Microsoft 365 workloads: the reports service answers 404 with the code UnknownTenantId nested in
+# the message, {"error":{"code":"UnknownError","message":"{\"error\":{\"code\":\"UnknownTenantId\"}}"}} (seen by a
+# third-party FinOps tool, `IsTenantWithoutUsageReports`; graph-api.md §9)
+UNKNOWN_TENANT = ("the Microsoft 365 reports service does not know this tenant (HTTP 404 UnknownTenantId): it has no "
+                  "Microsoft 365 workloads (Exchange Online, SharePoint, Teams) to report on, so there is no usage "
+                  "report to collect")
+
+
+def no_workloads(resp: Response) -> bool:
+    """True when a report request was answered 404 UnknownTenantId (a tenant without M365 workloads)."""
+    return resp.status == 404 and b"UnknownTenantId" in resp.body
 
 
 class GraphError(Exception):
@@ -201,4 +212,6 @@ def check(resp: Response, *, report: str, permission: str) -> None:
                else "still throttled after [graph] max_retries retries")
         raise GraphError(f"{report}: throttled by Graph (HTTP 429, Retry-After {ra or '?'} s); {why}, "
                          f"the next run picks it up", report=report, status=429, retry_after=wait)
+    if no_workloads(resp):
+        raise GraphError(f"{report}: {UNKNOWN_TENANT}", report=report, status=404)
     raise GraphError(f"{report}: HTTP {resp.status} from Graph: {detail}", report=report, status=resp.status)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from warehouse.config import Config, Secrets
@@ -22,6 +24,8 @@ from .fetch import Outcome, RunResult
 
 if TYPE_CHECKING:
     from alerts.run import AlertRunResult
+
+    from .imports import Parsed
 
 log = logging.getLogger("copilot_usage.jobs")
 
@@ -94,3 +98,52 @@ def alerts_job(cfg: Config, *, week: str | None = None, dry_run: bool = False, r
 
     with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="alerts"):
         return run_alerts(cfg, week=week, dry_run=dry_run, resend=resend)
+
+
+@dataclass
+class ImportResult:
+    """One file given to `copilot-usage import`: what it was, and whether it landed or was there already."""
+
+    file: str
+    parsed: Parsed | None = None
+    run_id: str | None = None
+    already: tuple | None = None  # (file name, imported at, run id) of the earlier import of the same content
+    error: str | None = None
+
+
+def import_job(cfg: Config, paths: list[Path], *, as_of: date | None = None, period_days: int | None = None,
+               date_format: str | None = None, transform: bool = True) -> tuple[list[ImportResult], JobResult]:
+    """Check each file completely, land each good one in its own transaction, then transform once."""
+    from warehouse import db
+
+    from .fetch import new_run_id
+    from .import_kinds import UnknownShape
+    from .imports import BadImport, already_imported, land, parse
+
+    results = []
+    for path in paths:
+        r = ImportResult(path.name)
+        try:
+            r.parsed = parse(path, as_of=as_of, period_days=period_days, date_format=date_format)
+        except (BadImport, UnknownShape, OSError) as e:
+            r.error = str(e)
+        results.append(r)
+    job = JobResult()
+    todo = [r for r in results if r.parsed]
+    if not todo:
+        return results, job
+    with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="import"):
+        con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
+        try:
+            db.migrate(con)
+            for r in todo:
+                assert r.parsed is not None
+                r.already = already_imported(con, r.parsed.sha256)
+                if r.already is None:
+                    r.run_id = new_run_id()
+                    land(con, r.parsed, r.run_id)
+        finally:
+            con.close()
+        if transform and any(r.run_id for r in results):
+            _transform(cfg, job)
+    return results, job

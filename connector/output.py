@@ -115,6 +115,8 @@ def print_run(result: RunResult) -> None:
         console.print("[yellow]Concealed names are ON[/]: department, job-function and manager views need "
                       "identifiable reports. An admin can turn concealment off in the Microsoft 365 admin "
                       "center (Settings > Org settings > Reports).")
+    for note in result.notes:
+        console.print(f"[yellow]{escape(note)}[/]")
     throttled = [o for o in result.outcomes if o.status == "throttled"]
     if throttled:
         wait = max((o.retry_after or 0) for o in throttled)

@@ -60,8 +60,8 @@ def previous_fire_time(trigger: CronTrigger, now: datetime, horizon: timedelta =
 
 
 LAST_DONE = {  # when each job last ran, as the warehouse records it
-    RUN_JOB: ("_runs", "select epoch(min(started_at)) from _runs where run_id = "
-                       "(select run_id from _runs order by started_at desc limit 1)"),
+    RUN_JOB: ("_runs", "select epoch(min(started_at)) from _runs where run_id = (select run_id from _runs "
+                       "where report not like 'import:%' order by started_at desc limit 1)"),  # imports are not runs
     ALERTS_JOB: ("alert_log", "select epoch(max(last_attempt_at)) from alert_log"),
 }
 

@@ -167,6 +167,10 @@ class Reader:
         """Concealment and group-view availability per report date, newest first."""
         return self._q("data_status")
 
+    def imports(self) -> pd.DataFrame:
+        """Imported admin-center files, newest first."""
+        return self._q("imports")
+
     def history(self) -> pd.DataFrame:
         """Report dates and weeks collected."""
         return self._q("history")

@@ -53,7 +53,8 @@ def _same_as_full_rebuild(cfg: Config, tmp: Path) -> None:
     assert transform(full.warehouse.path, full.model, full=True).scope.full
     built, rebuilt = marts(cfg.warehouse.path), marts(full.warehouse.path)
     assert set(built) >= {"mart_usage_by_group", "mart_adoption_weekly", "mart_stagnation"}
-    assert all(built.values())
+    imported_only = {"mart_unlicensed_chat", "mart_agent_users", "mart_agents", "mart_imports"}  # no import here
+    assert all(rows for name, rows in built.items() if name not in imported_only)
     for name in built:
         assert built[name] == rebuilt[name], f"{name} differs from a full rebuild"
     assert _tables(cfg.warehouse.path) == _tables(full.warehouse.path)

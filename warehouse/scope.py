@@ -145,7 +145,9 @@ def set_from_week(con: duckdb.DuckDBPyConnection, scope: Scope, *activity: date 
 
 
 def save(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
-    """Remember the model fingerprint and the newest Copilot user-detail load this transform covered."""
-    con.execute("create or replace table _transform_state as select ? as fingerprint, "
-                "(select coalesce(max(_loaded_at), '-infinity'::timestamptz) from raw_copilot_usage_user_detail) "
-                "as loaded_at, now() as transformed_at", [scope.fingerprint])
+    """Remember the model fingerprint and the newest Copilot user-detail load (or import) this transform covered."""
+    newest = ("greatest((select max(_loaded_at) from raw_copilot_usage_user_detail), "
+              "(select max(_loaded_at) from raw_import_copilot_usage))")
+    con.execute(f"create or replace table _transform_state as select ? as fingerprint, "
+                f"coalesce({newest}, '-infinity'::timestamptz) as loaded_at, now() as transformed_at",
+                [scope.fingerprint])

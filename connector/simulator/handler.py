@@ -177,6 +177,9 @@ def make_handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]
             if PERMISSION["reports"] in st.denied:
                 return self._error(403, "UnknownError", "Caller does not have the required role or permission.")
             st.report_requests += 1
+            if st.no_workloads:  # the body a real tenant without workloads gets (graph.py UNKNOWN_TENANT)
+                return self._json(404, {"error": {"code": "UnknownError",
+                                                  "message": json.dumps({"error": {"code": "UnknownTenantId"}})}})
             if st.throttle_every and st.report_requests % st.throttle_every == 0:
                 return self._error(429, "TooManyRequests", "Too many requests.", {"Retry-After": "1"})
             if copilot:
@@ -196,6 +199,8 @@ def make_handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]
                 if name == "copilot_summary" and period != "ALL":
                     key_period = [allowed[period]]
                 body = sim.render(("copilot", name, st.day, key_period, version, st.concealed))
+                if st.empty_reports:  # the header only, as a tenant whose licences are too new to have rows
+                    body = body.split(b"\n", 1)[0] + b"\n"
                 return self._send(200, body, "application/octet-stream")
             name = M365_FUNCS.get(func)
             if name is None or args.get("period") not in M365_PERIODS:
@@ -255,7 +260,8 @@ def make_handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]
             if path == "/_sim/clock" and method == "POST":
                 sim.set_date(body["date"])
             elif path == "/_sim/settings" and method == "POST":
-                for k in ("concealed", "v2_supported", "throttle_every", "download_ttl", "delta_items"):
+                for k in ("concealed", "v2_supported", "no_workloads", "empty_reports", "throttle_every",
+                          "download_ttl", "delta_items"):
                     if k in body:
                         setattr(st, k, body[k])
                 if "denied" in body:

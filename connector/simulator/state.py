@@ -41,7 +41,9 @@ class SimState:
     day: int
     token: str = "simulated-token"
     concealed: bool = False
-    v2_supported: bool = True
+    v2_supported: bool = True  # False: a v1-only tenant (version='v2' answers 400)
+    no_workloads: bool = False  # a tenant without M365 workloads: every usage report answers 404 UnknownTenantId
+    empty_reports: bool = False  # Copilot licences assigned, but the Copilot reports have no rows yet
     delta_items: str = "full"  # users/delta items: full | minimal | mixed (changes.ITEM_KINDS)
     denied: set[str] = field(default_factory=set)
     throttle_every: int = 0  # every Nth report request answers 429 with Retry-After: 1

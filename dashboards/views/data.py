@@ -25,6 +25,21 @@ st.dataframe(tables.readable(r.last_runs(), [
     ("finished", "finished", "text"), ("report_refresh_date", "report date", "date"), ("rows", "rows", "int"),
     ("message", "message", "text")]), hide_index=True, width="stretch")
 
+st.subheader("Imported from the admin center")
+imports = r.imports()
+KIND = {"copilot_usage": "Copilot usage export", "copilot_chat": "Copilot Chat (unlicensed users)",
+        "agent_users": "Agent usage: users", "agents": "Agent usage: agents"}
+if imports.empty:
+    st.caption("No file imported. Exports Graph cannot reach (Copilot Chat, Agent usage) or days the collector "
+               "missed come in with `copilot-usage import FILE.csv` (docs/imports.md).")
+else:
+    st.caption("Not collected from Graph: CSV exports an admin downloaded from the Microsoft 365 admin center and "
+               "imported. Where Graph was collected for the same report date, Graph's data wins.")
+    st.dataframe(tables.readable(imports.assign(kind=imports["kind"].map(KIND).fillna(imports["kind"])), [
+        ("kind", "imported export", "text"), ("file_name", "file", "text"), ("rows", "rows", "int"),
+        ("as_of", "report date", "date"), ("period_days", "timeframe (days)", "int"),
+        ("imported", "imported", "text"), ("used", "used", "text")]), hide_index=True, width="stretch")
+
 st.subheader("Concealed names and group views")
 status = r.data_status()
 if not status.empty:

@@ -1,17 +1,27 @@
 -- Copilot user detail, typed; one row per (report refresh date, period, user). The latest load of a snapshot
 -- (report refresh date, period) wins as a whole: Microsoft restates the last 3 days, the same day may be
 -- collected twice, and a load with concealed names (hashed UPNs) must not survive next to a later clear one.
+-- Admin-center exports (`copilot-usage import`, raw_import_copilot_usage) carry the same per-user dates and fill
+-- report dates the collector has no Graph load for; where Graph has one, Graph wins for that date (docs/imports.md).
 -- Only report dates in the transform's scope (_macro_scope.sql): all of them outside an incremental transform.
 create or replace view stg_copilot_user_detail as
 with keyed as (
     -- decided on the narrow key columns only (a window over whole rows costs several times more); rowid
     -- identifies the row in the same scan of the raw table
-    select rowid as rid, _report_refresh_date, _loaded_at, _run_id,
+    select 0 as src, rowid as rid, _report_refresh_date, _loaded_at, _run_id,
            coalesce(parse_int(report_period), parse_int(replace(_period, 'D', ''))) as period_days,
            lower(trim(user_principal_name)) as upn_key
     from raw_copilot_usage_user_detail
     where user_principal_name is not null and trim(user_principal_name) <> ''
       and in_as_of_scope(_report_refresh_date)
+    union all
+    select 1, rowid, _as_of, _loaded_at, _run_id,
+           coalesce(parse_int(report_period), parse_int(replace(_period, 'D', ''))),
+           lower(trim(user_principal_name))
+    from raw_import_copilot_usage
+    where user_principal_name is not null and trim(user_principal_name) <> '' and in_as_of_scope(_as_of)
+      and _as_of not in (select report_refresh_date from _runs where report = 'copilot_usage_user_detail'
+                         and status in ('ok', 'warning') and report_refresh_date is not null)
 ),
 winning_load as (
     select _report_refresh_date, period_days, arg_max(_run_id, (_loaded_at, _run_id)) as _run_id
@@ -20,14 +30,18 @@ winning_load as (
 ),
 latest as (
     -- one row per user within the winning load (a report may repeat a row)
-    select min(k.rid) as rid
+    select k.src, min(k.rid) as rid
     from keyed k
     join winning_load w using (_report_refresh_date, period_days, _run_id)
-    group by k._report_refresh_date, k.period_days, k.upn_key
+    group by k.src, k._report_refresh_date, k.period_days, k.upn_key
 ),
 source as (
     select * from raw_copilot_usage_user_detail
-    where in_as_of_scope(_report_refresh_date) and rowid in (select rid from latest)
+    where in_as_of_scope(_report_refresh_date) and rowid in (select rid from latest where src = 0)
+    union all by name
+    select * exclude (_as_of, _file_name, _sha256, _line, _extra), _as_of as _report_refresh_date
+    from raw_import_copilot_usage
+    where in_as_of_scope(_as_of) and rowid in (select rid from latest where src = 1)
 ),
 typed as (
     select
