@@ -12,6 +12,7 @@ import json
 import altair as alt
 import pandas as pd
 
+from warehouse import apps
 from warehouse.levels import COLOURS, GREY, GREY_TEXT, HEADLINE, LEVELS, TEXT_COLOURS, Bands, percent
 
 SUPPRESSED = "suppressed"
@@ -144,9 +145,10 @@ def _rate_y(column: str, title: str | None) -> alt.Y:
 def trend_by_app(weekly: pd.DataFrame, column: str = "weekly_active_rate") -> alt.Chart:
     """Each complete week's raw weekly active rate per app (lines), from `Reader.weekly`."""
     data = _complete(weekly)[["week_start", "app", column, "eligible_users"]].dropna(subset=[column])
+    data = data.assign(app=[apps.label(a) for a in data["app"]])
     return alt.Chart(values(data)).mark_line(point=True).encode(
         x=week_x(data), y=_rate_y(column, None),  # the section heading names it (a long axis title is clipped)
-        color=alt.Color("app:N", title="app"),
+        color=alt.Color("app:N", title="app", sort=[apps.label(a) for a in apps.APPS]),
         tooltip=["app:N", alt.Tooltip("week_start:T", **WEEK_TOOLTIP),
                  alt.Tooltip(f"{column}:Q", title="active that week", format=PCT),
                  alt.Tooltip("eligible_users:Q", title="eligible people")],
