@@ -137,9 +137,9 @@ def _complete(df: pd.DataFrame) -> pd.DataFrame:
     return df[keep]
 
 
-def _rate_y(column: str, title: str | None) -> alt.Y:
+def _rate_y(column: str, title: str | None, top: float = 1.0) -> alt.Y:
     return alt.Y(f"{column}:Q", title=title, axis=alt.Axis(format=PCT, titleLimit=400),
-                 scale=alt.Scale(domain=[0, 1]))
+                 scale=alt.Scale(domain=[0, top]))
 
 
 def trend_by_app(weekly: pd.DataFrame, column: str = "weekly_active_rate") -> alt.Chart:
@@ -156,13 +156,19 @@ def trend_by_app(weekly: pd.DataFrame, column: str = "weekly_active_rate") -> al
 
 
 def group_trend(group_weeks: pd.DataFrame, column: str = "weekly_active_rate",
-                title: str = "weekly active rate (each week)") -> alt.Chart:
-    """A rate per group and complete week (lines); suppressed or too-small weeks are left out, not drawn as zero."""
+                title: str = "weekly active rate (each week)", top: float = 1.0,
+                reference: str | None = None) -> alt.Chart:
+    """A rate per group and complete week (lines); suppressed or too-small weeks are left out, not drawn as zero.
+    The rate axis runs from 0 to `top` (100 %; less for a rate that stays low, such as agent use); the `reference`
+    group (the whole tenant, say) is drawn dashed and thicker, to compare the others with."""
     data = _complete(group_weeks)[["week_start", "group_name", column]].dropna(subset=[column])
+    marked = alt.datum.group_name == (reference or "")
     return alt.Chart(values(data)).mark_line(point=True).encode(
-        x=week_x(data), y=_rate_y(column, None),  # the section heading names it (a long axis title is clipped)
+        x=week_x(data), y=_rate_y(column, None, top),  # the section heading names it (a long title is clipped)
         color=alt.Color("group_name:N", title="group", legend=alt.Legend(labelLimit=LABEL_LIMIT, orient="bottom",
                                                                          columns=2)),
+        strokeDash=alt.condition(marked, alt.value([6, 3]), alt.value([1, 0])),
+        strokeWidth=alt.condition(marked, alt.value(3), alt.value(2)),
         tooltip=[alt.Tooltip("group_name:N", title="group"), alt.Tooltip("week_start:T", **WEEK_TOOLTIP),
                  alt.Tooltip(f"{column}:Q", title=title, format=PCT)],
     )

@@ -5,6 +5,8 @@ a complete week: app `agents` of mart_adoption_weekly / mart_acceptance_heatmap,
 Activity Date` (docs/apps.md). Microsoft's own agent report has no department, job-function or manager slicing.
 Same suppression as every page; a champion sees their own groups, an admin every group, anyone else the tenant."""
 
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -42,8 +44,8 @@ top = st.columns(3)
 top[0].metric(f"Used an agent, week of {week:%d %b}", percent(float(last["weekly_active_rate"])),
               tables.change(None if prev is None else (last["weekly_active_rate"] - prev["weekly_active_rate"]) * 100),
               help="whole tenant; the change is against the week before")
-top[1].metric("People who used an agent", f"{int(last['eligible_active_users']):,}",
-              help=f"of {int(last['eligible_users']):,} eligible people in the week of {week:%d %b %Y}")
+top[1].metric("People who used an agent", f"{int(last['eligible_active_users']):,} of {int(last['eligible_users']):,}",
+              help=f"eligible people in the week of {week:%d %b %Y}")
 recent = tenant.tail(s.lookback_weeks)
 pooled = recent["eligible_active_users"].sum() / max(1, int(recent["eligible_users"].sum()))
 top[2].metric(f"Average of the last {len(recent)} weeks", percent(float(pooled)),
@@ -64,6 +66,9 @@ columns = [("group_name", "group", "text"), ("eligible_users", "eligible people"
            ("active_rate", f"average of the last {s.lookback_weeks} weeks", "pct"),
            ("previous_active_rate", f"previous {s.lookback_weeks} weeks", "pct"),
            ("change_points", "change", "pts"), ("note", "note", "text")]
+# a column with nothing in it (no earlier weeks to compare with yet, no small group) is left out, not a row of "–"
+columns = [c for c in columns if c[0] in ("group_name", "eligible_users", "weekly_active_rate")
+           or table[c[0]].replace("", None).notna().any()]
 st.subheader(f"By {filters.DIMENSIONS[dimension].lower()}")
 st.dataframe(tables.readable(table, columns), hide_index=True, width="stretch")
 st.caption("Highest share first. Groups smaller than the minimum group size show no numbers.")
@@ -73,8 +78,15 @@ names = list(table.loc[~suppressed, "group_name"])
 largest = list(table.loc[~suppressed].sort_values("eligible_users", ascending=False)["group_name"][:SHOWN])
 picked = filters.groups(sorted(names), default=names[:SHOWN] if not viewer.is_admin else largest)
 weeks = viewer.visible(r.group_weeks(dimension, "agents", picked), dimension) if picked else pd.DataFrame()
-whole = tenant.assign(group_name="Whole tenant")
+TENANT = "Whole tenant"
+whole = tenant.assign(group_name=TENANT)
 series = pd.concat([w for w in (weeks, whole) if not w.empty], ignore_index=True)
-st.altair_chart(charts.group_trend(series, title="used an agent that week"), width="stretch")
+peak = float(series["weekly_active_rate"].max()) if series["weekly_active_rate"].notna().any() else 1.0
+top = min(1.0, math.ceil(peak * 10 + 0.5) / 10)  # agent use is low: a 0-100 % axis would flatten every line
+chart = charts.group_trend(series, title="used an agent that week", top=top, reference=TENANT)
+# Streamlit fits the whole chart, legend included, into its height: room for the lines plus the legend's rows
+height = 260 + 26 * math.ceil(series["group_name"].nunique() / 2)
+st.altair_chart(chart.properties(height=height), width="stretch")
 st.caption("Each complete week: eligible people who used an agent on at least one day, per group"
-           + (" (the largest by default; pick others above)" if viewer.is_admin else "") + ", and the whole tenant.")
+           + (" (the largest by default; pick others above)" if viewer.is_admin else "") + ", and the whole tenant "
+           "(dashed).")
