@@ -281,3 +281,27 @@ def test_a_v1_only_tenant_has_no_rows_for_the_v2_apps(tmp_path):
     for table in ("int_activity_days", "mart_usage_by_group", "mart_adoption_weekly", "mart_acceptance_heatmap"):
         assert {r[0] for r in q(cfg, f"select distinct app from {table}")} == v1_apps, table  # noqa: S608
     assert q(cfg, "select count(*) from mart_usage_by_group where app = 'copilot_chat' and active_users > 0")[0][0]
+
+
+def test_one_list_of_apps_in_the_sql_the_code_and_the_docs():
+    """warehouse/apps.py, the SQL that names apps and docs/apps.md list the same apps (a new one goes everywhere)."""
+    import re
+    from pathlib import Path
+
+    from warehouse.apps import APPS, V2_APPS
+
+    root = Path(__file__).resolve().parents[1]
+    sql = root / "warehouse" / "sql"
+
+    def quoted(text: str) -> list[str]:
+        return re.findall(r"'(\w+)'", text)
+
+    weekly = (sql / "marts" / "mart_adoption_weekly.sql").read_text()
+    assert quoted(weekly[weekly.index("select unnest(['any'"):weekly.index("as app\n")]) == list(APPS)
+    accepted = (sql / "checks" / "accepted_values.sql").read_text()
+    assert set(quoted(accepted[accepted.index("app not in"):accepted.index("union all")])) == set(APPS)
+    assert set(quoted((sql / "staging" / "_macro_apps.sql").read_text().split("as app in")[1])) == V2_APPS
+    doc = (root / "docs" / "apps.md").read_text()
+    assert re.findall(r"^\| `(\w+)` \|", doc, re.MULTILINE) == list(APPS)
+    assert set(re.findall(r"^\| `(\w+)` \|.*\*\*v2 only\*\* \|$", doc, re.MULTILINE)) == V2_APPS
+    assert set(APP_COLS) == set(APPS)  # the ground truth covers every app
