@@ -102,15 +102,32 @@ def heatmap_cells(df: pd.DataFrame, x: str, rate: str, active: str | None = None
     return out
 
 
+def two_lines(labels: list[str], longer_than: int = 10) -> str:
+    """A Vega label expression that writes each of `labels` on two lines ("Microsoft 365" over "Copilot app"; a
+    short one on the second), so a dozen columns keep every name. Vega draws extra lines downwards: the axis needs
+    `labelPadding` of one line to stay clear of the cells."""
+    lines = {}
+    for text in labels:
+        words = text.split(" ")
+        if len(text) <= longer_than or len(words) < 2:
+            lines[text] = ["", text]
+            continue
+        cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(text) / 2))
+        lines[text] = [" ".join(words[:cut]), " ".join(words[cut:])]
+    return f"{json.dumps(lines)}[datum.label] || datum.label"
+
+
 def heatmap(cells: pd.DataFrame, x: str, x_title: str, bands: Bands, rows: list[str] | None = None,
             x_sort: list[str] | None = None, metric: str = HEADLINE, people_title: str = "eligible people",
-            temporal: bool = False, highlight: list[str] | None = None) -> alt.Chart:
+            temporal: bool = False, highlight: list[str] | None = None, wrap_x: bool = False) -> alt.Chart:
     """Group × `x` heatmap from `heatmap_cells`: one threshold colour scale (the levels), grey worded cells for
     suppressed or too-small groups, text that reads on its cell, rows in `rows` order, full group names; the
-    labels of the `highlight` groups (flagged) red and bold."""
+    labels of the `highlight` groups (flagged) red and bold; `wrap_x`: column names on two lines (`two_lines`)."""
     data = cells.assign(**{x: cells[x].astype(str)})
+    wrap = {"labelExpr": two_lines(x_sort or sorted(set(data[x]))), "labelPadding": 16, "labelLineHeight": 13,
+            "labelOverlap": False} if wrap_x else {}
     x_enc = alt.X(f"{x}:O" if temporal else f"{x}:N", title=None, sort=x_sort or "ascending",
-                  axis=alt.Axis(labelAngle=0, orient="top", labelLimit=160))
+                  axis=alt.Axis(labelAngle=0, orient="top", labelLimit=160, **wrap))
     marked = f"indexof({json.dumps(highlight or [])}, datum.value) >= 0"
     y_enc = alt.Y("group_name:N", title=None, sort=rows or "ascending",
                   axis=alt.Axis(labelLimit=LABEL_LIMIT, labelFontSize=12,

@@ -43,7 +43,7 @@ def apps_chart(heat: pd.DataFrame, bands: Bands, metric: str = "headline") -> al
         cells = charts.heatmap_cells(data, "app", "active_rate", None, bands)
         title, people = HEADLINE, "eligible people"
     return charts.heatmap(cells, "app", "app", bands, rows=order, x_sort=[app_label(a) for a in apps.APPS],
-                          metric=title, people_title=people, highlight=sorted(flagged))
+                          metric=title, people_title=people, highlight=sorted(flagged), wrap_x=True)
 
 
 def weeks_chart(weeks: pd.DataFrame, order: list[str], flagged: set[str], bands: Bands) -> alt.Chart:
