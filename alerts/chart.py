@@ -1,7 +1,8 @@
 """The heatmap image in alert mails: groups x apps, the weekly active rate per app, drawn by Altair to PNG.
 
 Same threshold scale, colours and legend as the dashboard (`warehouse.levels`); suppressed or too-small cells are
-grey with a word, never a number.
+grey with a word, never a number. The columns are the apps the marts have for these groups (`warehouse.apps`): a v1
+tenant has no v2 apps (Edge, agents, ...), so its image has no such columns rather than empty ones.
 """
 
 from __future__ import annotations
@@ -15,15 +16,14 @@ import duckdb
 import pandas as pd
 import vl_convert
 
-from warehouse import levels
+from warehouse import apps, levels
 from warehouse.flags import query
 
-APPS = {"any": "Any app", "teams": "Teams", "word": "Word", "excel": "Excel", "powerpoint": "PPT",
-        "outlook": "Outlook", "onenote": "OneNote", "loop": "Loop", "copilot_chat": "Chat"}
+APPS = apps.SHORT
 DIM_SHORT = {"department": "dept", "job_function": "function", "manager": "team"}
 HIDDEN_WORD = {"suppressed": "hidden", "too_small": "too few"}
 MAX_LABEL = 38
-CELL_W, CELL_H = 43, 22
+CELL_W, CELL_H = 39, 22  # 13 app columns and a group label fit the mail's 564 px at 11 px text
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ def heatmap_chart(cells: list[Cell], groups: list[tuple[str, str]], title: str, 
     several = len({d for d, _ in groups}) > 1
     labels = _unique([_label(d, g, several) for d, g in groups])
     order = list(labels.values())
+    columns = [APPS[a] for a in apps.present(c.app for c in cells if (c.dimension, c.group_name) in groups)]
     rows = []
     for c in cells:
         if (c.dimension, c.group_name) not in groups or c.app not in APPS:
@@ -91,8 +92,12 @@ def heatmap_chart(cells: list[Cell], groups: list[tuple[str, str]], title: str, 
     fill = {**levels.COLOURS, "suppressed": levels.GREY, "too_small": levels.GREY}
     ink = {**levels.TEXT_COLOURS, "suppressed": levels.GREY_TEXT, "too_small": levels.GREY_TEXT}
     base = alt.Chart(df).encode(
-        x=alt.X("app:N", sort=list(APPS.values()), title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=10, domain=False, ticks=False)),
+        x=alt.X("app:N", sort=columns, title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=10, domain=False, ticks=False,
+                              # two lines each ("Chat" over "web", one-word names on the second): Vega draws
+                              # extra lines downwards, so the padding lifts both above the cells
+                              labelExpr="indexof(datum.label, ' ') > 0 ? split(datum.label, ' ') : ['', datum.label]",
+                              labelLineHeight=11, labelPadding=14)),
         y=alt.Y("group:N", sort=order, title=None,
                 axis=alt.Axis(labelLimit=250, labelFontSize=11, domain=False, ticks=False)),
     )
@@ -103,7 +108,7 @@ def heatmap_chart(cells: list[Cell], groups: list[tuple[str, str]], title: str, 
     text = base.mark_text(fontSize=11).encode(text="text:N", color=alt.Color("level:N", scale=alt.Scale(
         domain=list(ink), range=list(ink.values())), legend=None))
     return alt.layer(rect, text).properties(
-        title=alt.TitleParams(title, anchor="start", fontSize=12), width=CELL_W * len(APPS),
+        title=alt.TitleParams(title, anchor="start", fontSize=12), width=CELL_W * max(len(columns), 1),
         height=max(CELL_H * len(order), CELL_H)).resolve_scale(color="independent")
 
 

@@ -30,6 +30,7 @@ def pages(viewer: Viewer) -> tuple[list[st.Page], st.Page]:
     overview = _page("overview", "Overview", "overview", ":material/dashboard:")
     rest = [_page("groups", "Groups", "groups", ":material/groups:"),
             _page("heatmap", "Heatmap", "heatmap", ":material/grid_on:"),
+            _page("agents", "Agents", "agents", ":material/smart_toy:"),
             _page("stagnation", "Follow-ups", "stagnation", ":material/task_alt:"),
             _page("licences", "Licences", "licences", ":material/badge:")]
     data = _page("data", "Data", "data", ":material/database:")

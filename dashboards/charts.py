@@ -12,6 +12,7 @@ import json
 import altair as alt
 import pandas as pd
 
+from warehouse import apps
 from warehouse.levels import COLOURS, GREY, GREY_TEXT, HEADLINE, LEVELS, TEXT_COLOURS, Bands, percent
 
 SUPPRESSED = "suppressed"
@@ -101,15 +102,32 @@ def heatmap_cells(df: pd.DataFrame, x: str, rate: str, active: str | None = None
     return out
 
 
+def two_lines(labels: list[str], longer_than: int = 10) -> str:
+    """A Vega label expression that writes each of `labels` on two lines ("Microsoft 365" over "Copilot app"; a
+    short one on the second), so a dozen columns keep every name. Vega draws extra lines downwards: the axis needs
+    `labelPadding` of one line to stay clear of the cells."""
+    lines = {}
+    for text in labels:
+        words = text.split(" ")
+        if len(text) <= longer_than or len(words) < 2:
+            lines[text] = ["", text]
+            continue
+        cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(text) / 2))
+        lines[text] = [" ".join(words[:cut]), " ".join(words[cut:])]
+    return f"{json.dumps(lines)}[datum.label] || datum.label"
+
+
 def heatmap(cells: pd.DataFrame, x: str, x_title: str, bands: Bands, rows: list[str] | None = None,
             x_sort: list[str] | None = None, metric: str = HEADLINE, people_title: str = "eligible people",
-            temporal: bool = False, highlight: list[str] | None = None) -> alt.Chart:
+            temporal: bool = False, highlight: list[str] | None = None, wrap_x: bool = False) -> alt.Chart:
     """Group × `x` heatmap from `heatmap_cells`: one threshold colour scale (the levels), grey worded cells for
     suppressed or too-small groups, text that reads on its cell, rows in `rows` order, full group names; the
-    labels of the `highlight` groups (flagged) red and bold."""
+    labels of the `highlight` groups (flagged) red and bold; `wrap_x`: column names on two lines (`two_lines`)."""
     data = cells.assign(**{x: cells[x].astype(str)})
+    wrap = {"labelExpr": two_lines(x_sort or sorted(set(data[x]))), "labelPadding": 16, "labelLineHeight": 13,
+            "labelOverlap": False} if wrap_x else {}
     x_enc = alt.X(f"{x}:O" if temporal else f"{x}:N", title=None, sort=x_sort or "ascending",
-                  axis=alt.Axis(labelAngle=0, orient="top", labelLimit=160))
+                  axis=alt.Axis(labelAngle=0, orient="top", labelLimit=160, **wrap))
     marked = f"indexof({json.dumps(highlight or [])}, datum.value) >= 0"
     y_enc = alt.Y("group_name:N", title=None, sort=rows or "ascending",
                   axis=alt.Axis(labelLimit=LABEL_LIMIT, labelFontSize=12,
@@ -136,17 +154,18 @@ def _complete(df: pd.DataFrame) -> pd.DataFrame:
     return df[keep]
 
 
-def _rate_y(column: str, title: str | None) -> alt.Y:
+def _rate_y(column: str, title: str | None, top: float = 1.0) -> alt.Y:
     return alt.Y(f"{column}:Q", title=title, axis=alt.Axis(format=PCT, titleLimit=400),
-                 scale=alt.Scale(domain=[0, 1]))
+                 scale=alt.Scale(domain=[0, top]))
 
 
 def trend_by_app(weekly: pd.DataFrame, column: str = "weekly_active_rate") -> alt.Chart:
     """Each complete week's raw weekly active rate per app (lines), from `Reader.weekly`."""
     data = _complete(weekly)[["week_start", "app", column, "eligible_users"]].dropna(subset=[column])
+    data = data.assign(app=[apps.label(a) for a in data["app"]])
     return alt.Chart(values(data)).mark_line(point=True).encode(
         x=week_x(data), y=_rate_y(column, None),  # the section heading names it (a long axis title is clipped)
-        color=alt.Color("app:N", title="app"),
+        color=alt.Color("app:N", title="app", sort=[apps.label(a) for a in apps.APPS]),
         tooltip=["app:N", alt.Tooltip("week_start:T", **WEEK_TOOLTIP),
                  alt.Tooltip(f"{column}:Q", title="active that week", format=PCT),
                  alt.Tooltip("eligible_users:Q", title="eligible people")],
@@ -154,13 +173,19 @@ def trend_by_app(weekly: pd.DataFrame, column: str = "weekly_active_rate") -> al
 
 
 def group_trend(group_weeks: pd.DataFrame, column: str = "weekly_active_rate",
-                title: str = "weekly active rate (each week)") -> alt.Chart:
-    """A rate per group and complete week (lines); suppressed or too-small weeks are left out, not drawn as zero."""
+                title: str = "weekly active rate (each week)", top: float = 1.0,
+                reference: str | None = None) -> alt.Chart:
+    """A rate per group and complete week (lines); suppressed or too-small weeks are left out, not drawn as zero.
+    The rate axis runs from 0 to `top` (100 %; less for a rate that stays low, such as agent use); the `reference`
+    group (the whole tenant, say) is drawn dashed and thicker, to compare the others with."""
     data = _complete(group_weeks)[["week_start", "group_name", column]].dropna(subset=[column])
+    marked = alt.datum.group_name == (reference or "")
     return alt.Chart(values(data)).mark_line(point=True).encode(
-        x=week_x(data), y=_rate_y(column, None),  # the section heading names it (a long axis title is clipped)
+        x=week_x(data), y=_rate_y(column, None, top),  # the section heading names it (a long title is clipped)
         color=alt.Color("group_name:N", title="group", legend=alt.Legend(labelLimit=LABEL_LIMIT, orient="bottom",
                                                                          columns=2)),
+        strokeDash=alt.condition(marked, alt.value([6, 3]), alt.value([1, 0])),
+        strokeWidth=alt.condition(marked, alt.value(3), alt.value(2)),
         tooltip=[alt.Tooltip("group_name:N", title="group"), alt.Tooltip("week_start:T", **WEEK_TOOLTIP),
                  alt.Tooltip(f"{column}:Q", title=title, format=PCT)],
     )

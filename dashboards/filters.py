@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from warehouse import apps
+
 DIMENSIONS = {"department": "Department", "job_function": "Job function", "manager": "Manager team"}
-APPS = ("any", "teams", "word", "excel", "powerpoint", "outlook", "onenote", "loop", "copilot_chat")
 
 
 def choice(key: str, label: str, options: Sequence[str], default: str | None = None,
@@ -34,9 +35,9 @@ def dimension() -> str:
     return choice("dimension", "Group by", list(DIMENSIONS), "department", fmt=DIMENSIONS.get, horizontal=True)
 
 
-def app(label: str = "App") -> str:
-    """One Copilot app (or `any`)."""
-    return choice("app", label, APPS, "any")
+def app(available: Sequence[str], label: str = "App") -> str:
+    """One Copilot app (or `any`) among those the data has (`Reader.apps`: no v2 apps in a v1 tenant)."""
+    return choice("app", label, apps.present(available) or ["any"], "any", fmt=apps.label)
 
 
 def groups(options: Sequence[str], default: Sequence[str] = ()) -> list[str]:

@@ -8,17 +8,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from warehouse import apps
 from warehouse.levels import HEADLINE, Bands
 
 from . import charts
-from .filters import APPS
 
-APP_LABEL = {"any": "any app", "copilot_chat": "Copilot Chat", "powerpoint": "PowerPoint", "onenote": "OneNote"}
-
-
-def app_label(app: str) -> str:
-    """An app as people name it ("any app", "Word", "Copilot Chat")."""
-    return APP_LABEL.get(app, app.capitalize())
+app_label = apps.label  # an app as people name it ("any app", "Word", "Copilot Chat")
 
 
 def row_order(heat: pd.DataFrame) -> list[str]:
@@ -47,8 +42,8 @@ def apps_chart(heat: pd.DataFrame, bands: Bands, metric: str = "headline") -> al
     else:
         cells = charts.heatmap_cells(data, "app", "active_rate", None, bands)
         title, people = HEADLINE, "eligible people"
-    return charts.heatmap(cells, "app", "app", bands, rows=order, x_sort=[app_label(a) for a in APPS],
-                          metric=title, people_title=people, highlight=sorted(flagged))
+    return charts.heatmap(cells, "app", "app", bands, rows=order, x_sort=[app_label(a) for a in apps.APPS],
+                          metric=title, people_title=people, highlight=sorted(flagged), wrap_x=True)
 
 
 def weeks_chart(weeks: pd.DataFrame, order: list[str], flagged: set[str], bands: Bands) -> alt.Chart:

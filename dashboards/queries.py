@@ -134,6 +134,11 @@ class Reader:
         """Group × app headline and levels (latest complete week) of `groups`, or of the `top` that matter."""
         return self._q("heatmap_apps", dimension=dimension, groups=tuple(groups), top=top)
 
+    def apps(self) -> list[str]:
+        """The apps the latest report date has (a v1 tenant has no v2 apps), in no particular order."""
+        df = self._q("apps")
+        return list(df["app"]) if not df.empty else []
+
     def groups_headline(self, dimension: str, app: str = "any") -> pd.DataFrame:
         """Groups of a dimension with the headline of the latest complete week and of the lookback before it."""
         return self._q("groups_headline", dimension=dimension, app=app)

@@ -19,14 +19,18 @@ from warehouse.transform import transform
 
 END = dt.date(2026, 11, 22)  # a Sunday: the last collected week is complete
 DAYS, FIRST = 70, 35  # collect days 35..69: Monday 2026-10-19 .. Sunday 2026-11-22, five full weeks
+# the model's canonical apps (warehouse/apps.py) as columns of the simulator's APPS: its ground truth
 APP_COLS = {"any": list(range(len(APPS))), "teams": [0], "word": [1], "excel": [2], "powerpoint": [3],
-            "outlook": [4], "onenote": [5], "loop": [6], "copilot_chat": [7, 8]}
+            "outlook": [4], "onenote": [5], "loop": [6], "copilot_chat": [7, 8], "copilot_chat_web": [8],
+            "m365_copilot_app": [9], "edge": [10], "agents": [11]}
 
 
 def build_warehouse(tmp: Path, days: range, concealed: bool = False, users: int = 2500,
-                    tenant: Tenant | None = None, delta_items: str = "full"):
-    """Collect `days` of the seed-5 tenant (or `tenant`) into `tmp/wh.duckdb`, the users/delta items after the
-    first sync `full`, `minimal` or `mixed`; return (cfg, stopped simulator, truth tenant)."""
+                    tenant: Tenant | None = None, v2_from: int = 0, delta_items: str = "full"):
+    """Collect `days` of the seed-5 tenant (or `tenant`) into `tmp/wh.duckdb`; return (cfg, stopped simulator,
+    truth tenant). Before day `v2_from` the simulator refuses the v2 Copilot reports, as a tenant Microsoft has not
+    rolled v2 out to does, and the collector falls back to v1. `delta_items`: the users/delta items after the first
+    sync, `full`, `minimal` or `mixed`."""
     tenant = tenant or Tenant.generate(users=users, days=DAYS, seed=5, end=END)
     sim = Simulator(tenant, concealed=concealed, delta_items=delta_items).start()
     cfg_path = tmp / "config.toml"
@@ -38,6 +42,7 @@ def build_warehouse(tmp: Path, days: range, concealed: bool = False, users: int 
     try:
         for day in days:
             sim.state.day = day
+            sim.state.v2_supported = day >= v2_from
             result = collect(cfg, secrets=secrets)
             assert result.exit_code == 0, [(o.report, o.message) for o in result.outcomes if o.status != "ok"]
     finally:

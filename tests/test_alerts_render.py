@@ -189,3 +189,24 @@ def test_namesake_manager_teams_keep_their_own_row_in_the_mail_image():
     assert sorted({r["group"] for r in data}) == ["Alex Johansson (alex.johansson1152)",
                                                  "Alex Johansson (alex.johansson6)"]
     assert {r["group"]: r["text"] for r in data}["Alex Johansson (alex.johansson6)"] == "75 %"
+
+
+def test_mail_image_columns_are_the_apps_the_tenant_has():
+    """A v2 tenant's image has the agents, Edge, ... columns; a v1 tenant's has none of them (not empty ones)."""
+    from alerts.chart import heatmap_chart
+    from warehouse.apps import APPS, SHORT, V2_APPS
+    from warehouse.levels import Bands
+
+    groups = [("department", "Sales")]
+
+    def columns(apps: list[str]) -> tuple[list[str], int]:
+        cells = [Cell("department", "Sales", a, 40, 0.3, None) for a in apps]
+        spec = heatmap_chart(cells, groups, "t", Bands(0.2, 0.4, 0.6)).to_dict()
+        data = next(iter(spec["datasets"].values()))
+        assert [r["app"] for r in data] == [SHORT[a] for a in apps]
+        return spec["layer"][0]["encoding"]["x"]["sort"], spec["width"]
+
+    v2, v2_width = columns(list(APPS))
+    assert v2 == [SHORT[a] for a in APPS] and {"Agents", "Edge", "M365 app", "Chat web"} <= set(v2)
+    v1, v1_width = columns([a for a in APPS if a not in V2_APPS])
+    assert not set(v1) & {SHORT[a] for a in V2_APPS} and v1_width < v2_width

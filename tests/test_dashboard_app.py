@@ -16,9 +16,9 @@ from dashboards.queries import DEFAULT_GROUPS
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboards" / "app.py")
 PAGES = ("views/needs_attention.py", "views/my_groups.py", "views/overview.py", "views/groups.py", "views/heatmap.py",
-         "views/stagnation.py", "views/licences.py", "views/champions.py", "views/data.py")
+         "views/agents.py", "views/stagnation.py", "views/licences.py", "views/champions.py", "views/data.py")
 CHAMPION_PAGES = ("views/my_groups.py", "views/overview.py", "views/groups.py", "views/heatmap.py",
-                  "views/stagnation.py", "views/licences.py", "views/data.py")
+                  "views/agents.py", "views/stagnation.py", "views/licences.py", "views/data.py")
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret-0123456789",
         "microsoft": {"client_id": "x", "client_secret": "y",
                       "server_metadata_url": "https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration"}}
@@ -328,6 +328,7 @@ def test_signed_in_user_without_a_role_sees_tenant_totals_only(entra_cfg, monkey
     shown = run_pages(at, CHAMPION_PAGES)
     assert "tenant totals only" in shown["app"]
     assert "No groups to show" in shown["views/groups.py"]
+    assert "No groups to show" in shown["views/agents.py"]  # the tenant's agent figures only
     assert "You are not the champion of any group" in shown["views/my_groups.py"]
 
 
@@ -442,3 +443,72 @@ def test_licences_page_shows_activation_from_the_mart(dash_cfg, monkeypatch):
     metric = next(m for m in at.metric if m.label == "Used Copilot within 30 days")
     assert metric.value == f"{tenant[0] * 100:.0f} %"
     assert len(frames(at)) == 2  # the tenant's licence cohorts
+
+
+def _agents_marts(cfg, dimension: str) -> tuple[dict[str, float | None], dict[str, int | None], float]:
+    """(group -> agent share of the latest complete week, group -> eligible people, the tenant's share)."""
+    import duckdb
+
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    try:
+        rows = con.execute("select group_name, weekly_active_rate, eligible_users from mart_acceptance_heatmap "
+                           "where dimension = ? and app = 'agents'", [dimension]).fetchall()
+        tenant = con.execute("select weekly_active_rate from mart_adoption_weekly where dimension = 'tenant' and "
+                             "app = 'agents' and complete_week order by week_start desc limit 1").fetchone()[0]
+    finally:
+        con.close()
+    return {g: r for g, r, _ in rows}, {g: n for g, _, n in rows}, tenant
+
+
+def test_agents_page_shows_agent_adoption_per_group_and_week_as_the_marts_say(dash_cfg, monkeypatch):
+    from warehouse.levels import percent
+
+    at = app(dash_cfg, monkeypatch, dimension="job_function")
+    at.run()
+    at.switch_page("views/agents.py").run()
+    assert not at.exception
+    rates, eligible, tenant = _agents_marts(dash_cfg, "job_function")
+    assert _by_label(at.metric, "Used an agent, week of 16 Nov").value == percent(tenant)
+    table = frames(at)[0]
+    column = "used an agent, week of 16 Nov"
+    assert set(table["group"]) == set(rates) and len(table) > 5
+    for group, shown in zip(table["group"], table[column], strict=True):
+        assert shown == (percent(rates[group]) if rates[group] is not None else "–"), group
+    assert "–" in set(table[column])  # small job functions are suppressed, with the note saying so
+    largest = sorted((g for g in rates if rates[g] is not None), key=lambda g: -eligible[g])[:6]
+    assert set(at.multiselect[0].value) == set(largest)
+    assert {r["group_name"] for r in chart_rows(at)} == {*largest, "Whole tenant"}
+    assert all(r["weekly_active_rate"] is not None for r in chart_rows(at))  # suppressed weeks are not drawn as 0
+
+
+def test_agents_page_shows_a_champion_their_groups_only(entra_cfg, monkeypatch):
+    at = app(entra_cfg, monkeypatch, user={"is_logged_in": True, "email": CHAMPION, "name": "Chris"}, secrets=True,
+             dimension="department")
+    at.run()
+    at.switch_page("views/agents.py").run()
+    assert not at.exception
+    assert set(frames(at)[0]["group"]) == {"Marketing", "Human Resources"}
+    assert {r["group_name"] for r in chart_rows(at)} <= {"Marketing", "Human Resources", "Whole tenant"}
+    assert at.multiselect[0].options == ["Human Resources", "Marketing"]
+
+
+@pytest.fixture(scope="module")
+def v1_cfg(tmp_path_factory):
+    from simulated_warehouse import build_warehouse
+
+    cfg, _, _ = build_warehouse(tmp_path_factory.mktemp("v1"), range(60, 67), users=300, v2_from=10**6)
+    return dashboard_warehouse(cfg, tmp_path_factory.mktemp("dash_v1"))
+
+
+def test_a_v1_tenant_gets_no_v2_apps_and_an_agents_page_that_says_why(v1_cfg, monkeypatch):
+    at = app(v1_cfg, monkeypatch, app="agents")
+    at.run()
+    at.switch_page("views/agents.py").run()
+    assert not at.exception
+    assert "No agent figures for this tenant" in texts(at) and "v2" in texts(at) and not at.metric
+    at.switch_page("views/groups.py").run()
+    assert not at.exception
+    picker = next(s for s in at.selectbox if s.label == "App")
+    assert picker.options == ["any app", "Teams", "Word", "Excel", "PowerPoint", "Outlook", "OneNote", "Loop",
+                              "Copilot Chat"]
+    assert picker.value == "any"  # the link's app=agents is not in this tenant's data

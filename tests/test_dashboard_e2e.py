@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import subprocess
 import sys
 import time
@@ -204,6 +205,21 @@ def test_the_department_heatmap_is_readable(server, page):
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.wait_for(state="visible")
     assert page.get_by_text("Names in red bold are flagged").count() == 1
+
+
+def test_the_agents_page_shows_agent_use_by_group_and_week(server, champion_server, page):
+    open_page(page, f"{server}/agents?dimension=department", "Agents", "agents", height=2000)
+    assert page.get_by_text(re.compile(r"^Used an agent, week of \d\d \w{3}$")).count() == 1  # the tenant figure
+    assert page.get_by_text("the only per-person agent signal Microsoft Graph has").count() == 1  # its source
+    assert page.locator('[data-testid="stDataFrame"]').count() == 1
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.wait_for(state="visible")
+    assert chart.bounding_box()["height"] > 200
+    # a champion: their own departments only (one of them named like an HTML tag: shown as text)
+    open_page(page, f"{champion_server}/agents?dimension=department", "Agents", "agents-champion", height=1100)
+    assert page.get_by_text("Human Resources").count() >= 1
+    assert page.get_by_text("By department").count() == 1
+    assert page.dialogs == []
 
 
 def test_hostile_group_names_stay_text(server, page):

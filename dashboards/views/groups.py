@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboards import charts, filters, session, tables
 from dashboards.downloads import safe_csv
+from warehouse import apps
 from warehouse.levels import HEADLINE, HEADLINE_HELP
 
 ctx = session.current()
@@ -17,7 +18,7 @@ c1, c2, c3 = st.columns([2, 1, 2])
 with c1:
     dimension = filters.dimension()
 with c2:
-    app = filters.app()
+    app = filters.app(r.apps())
 with c3:
     measure = filters.choice("window", "Measure", list(MEASURES), "headline", fmt=MEASURES.get, horizontal=True)
 
@@ -29,7 +30,7 @@ if measure == "headline":
                ("previous_active_rate", f"previous {s.lookback_weeks} weeks", "pct"),
                ("change_points", "change", "pts"), ("note", "note", "text")]
     week = raw["week_start"].dropna().iloc[0] if not raw.empty and raw["week_start"].notna().any() else None
-    caption = (f"{filters.DIMENSIONS[dimension]} groups, app {app}: {HEADLINE} "
+    caption = (f"{filters.DIMENSIONS[dimension]} groups, app {apps.label(app)}: {HEADLINE} "
                f"({HEADLINE_HELP.format(min_days=s.min_licensed_days, weeks=s.lookback_weeks)}) to the week of "
                f"{week:%d %b %Y}, and the {s.lookback_weeks} weeks before." if week is not None else "")
     suppressed = raw["active_rate"].isna() if not raw.empty else None

@@ -27,7 +27,7 @@ with c3:
         "metric", "Measure", ["headline", "reach"], "headline", horizontal=True,
         fmt={"headline": HEADLINE, "reach": "reach (active in 28 days)"}.get)
 with c4:
-    app = filters.app() if view == "weeks" else "any"
+    app = filters.app(r.apps()) if view == "weeks" else "any"
 
 names = r.group_names(dimension)
 if not viewer.is_admin:  # a champion picks among, and by default sees, their own groups only

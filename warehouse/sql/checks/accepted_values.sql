@@ -1,6 +1,7 @@
 select 'app' as field, app as value from mart_usage_by_group
 where in_as_of_scope(as_of)
-  and app not in ('any', 'teams', 'word', 'excel', 'powerpoint', 'outlook', 'onenote', 'loop', 'copilot_chat')
+  and app not in ('any', 'teams', 'word', 'excel', 'powerpoint', 'outlook', 'onenote', 'loop', 'copilot_chat',
+                  'copilot_chat_web', 'm365_copilot_app', 'edge', 'agents')
 union all
 select 'dimension', dimension from mart_usage_by_group
 where in_as_of_scope(as_of) and dimension not in ('tenant', 'department', 'job_function', 'manager')

@@ -1,8 +1,9 @@
 -- One row per report refresh date of the Copilot user detail: when its latest load landed, whether its
--- identities were concealed, and how many users it listed.
+-- identities were concealed, how many users it listed, and whether it has the v2-only apps (every load of the
+-- date was a v2 one: a v1 fallback has no Edge, agent, ... columns, so nothing can be said about them).
 -- increment: as_of >= from_as_of
 select as_of, max(loaded_at) as loaded_at, bool_or(is_concealed) as concealed,
-       count(distinct upn_key) as report_users
+       count(distinct upn_key) as report_users, coalesce(bool_and(report_version = 'v2'), false) as v2_apps
 from stg_copilot_user_detail
 where in_as_of_scope(as_of)
 group by as_of

@@ -2,7 +2,9 @@
 -- active users, active rate, active days per active user, prompts (v2, 'any' and 'copilot_chat'),
 -- breadth (apps per active user, on the 'any' row) and habit rate (active on >= 12 of the last 28 days); for
 -- complete weeks also the headline's basis: users eligible for it (licensed for at least min_licensed_days at the
--- week's end), how many of them were active, and their weekly active rate (warehouse/levels.py).
+-- week's end), how many of them were active, and their weekly active rate (warehouse/levels.py). The v2-only apps
+-- (docs/apps.md) have rows only for weeks whose every report date was collected as v2; breadth counts the apps
+-- both report versions have (copilot_chat_web is inside copilot_chat), so v1 and v2 tenants compare.
 -- increment: week_start >= from_week
 -- order: dimension, group_name, app, week_start
 with params as (
@@ -42,15 +44,23 @@ breadth as (
     select week_start, dimension, group_name, avg(n_apps) as breadth
     from (
         select week_start, g.dimension as dimension, g.group_name as group_name, upn_key,
-               count(*) filter (where app not in ('any') and days_in_week > 0) as n_apps,
+               count(*) filter (where app <> 'any' and not v2_app(app) and days_in_week > 0) as n_apps,
                bool_or(app = 'any' and days_in_week > 0) as active
         from members where app is not null group by all
     )
     where active group by all
 ),
 apps as (
-    select unnest(['any', 'teams', 'word', 'excel', 'powerpoint', 'outlook', 'onenote', 'loop', 'copilot_chat'])
-        as app
+    select unnest(['any', 'teams', 'word', 'excel', 'powerpoint', 'outlook', 'onenote', 'loop', 'copilot_chat',
+                   'copilot_chat_web', 'm365_copilot_app', 'edge', 'agents']) as app
+),
+v2_weeks as (
+    -- weeks whose every identified report date is a v2 one: only they reconstruct the v2-only apps' active days
+    select date_trunc('week', as_of)::date as week_start
+    from int_copilot_snapshots
+    where not concealed and in_week_scope(as_of)
+    group by 1
+    having bool_and(v2_apps)
 ),
 cells as (
     select p.week_start, p.week_end, p.week_end = p.week_start + 6 as complete_week, p.dimension, p.group_name,
@@ -69,6 +79,7 @@ cells as (
     left join prompts pr on pr.week_start = p.week_start and pr.dimension = p.dimension
                         and pr.group_name = p.group_name
     left join breadth b on b.week_start = p.week_start and b.dimension = p.dimension and b.group_name = p.group_name
+    where not v2_app(a.app) or p.week_start in (select week_start from v2_weeks)
 )
 select
     week_start, week_end, complete_week, dimension, group_name, app, licensed_users::integer as licensed_users,

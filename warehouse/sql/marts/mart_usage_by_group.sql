@@ -1,5 +1,6 @@
 -- Licensed and active users per report refresh date, window (7/28 days), group and app: history kept
--- for every as_of collected. Groups smaller than [model] min_group_size are suppressed.
+-- for every as_of collected. Groups smaller than [model] min_group_size are suppressed. The v2-only apps
+-- (docs/apps.md) have rows only for report dates collected as v2.
 -- increment: as_of >= from_as_of
 -- order: as_of, window_days, dimension, app, group_name
 with params as (
@@ -14,11 +15,13 @@ report_rows as (
     -- identified snapshots: one row per licensed user and group; concealed snapshots: only the tenant level
     -- is possible, straight from the report rows (their licensed count comes from Entra, below)
     select as_of, g.dimension as dimension, g.group_name as group_name, any_date, teams_date, word_date,
-           excel_date, powerpoint_date, outlook_date, onenote_date, loop_date, copilot_chat_date
+           excel_date, powerpoint_date, outlook_date, onenote_date, loop_date, copilot_chat_date,
+           copilot_chat_web_date, m365_copilot_app_date, edge_date, agents_date
     from members
     union all
     select as_of, 'tenant', 'Tenant', any_date, teams_date, word_date, excel_date, powerpoint_date, outlook_date,
-           onenote_date, loop_date, copilot_chat_date
+           onenote_date, loop_date, copilot_chat_date, copilot_chat_web_date, m365_copilot_app_date, edge_date,
+           agents_date
     from stg_copilot_user_detail
     where as_of in (select as_of from int_copilot_snapshots where concealed and in_as_of_scope(as_of))
     qualify row_number() over (partition by as_of, upn_key order by period_days desc) = 1
@@ -49,7 +52,15 @@ counts as (
         count(*) filter (where loop_date > as_of - 7) as loop__7,
         count(*) filter (where loop_date > as_of - 28) as loop__28,
         count(*) filter (where copilot_chat_date > as_of - 7) as copilot_chat__7,
-        count(*) filter (where copilot_chat_date > as_of - 28) as copilot_chat__28
+        count(*) filter (where copilot_chat_date > as_of - 28) as copilot_chat__28,
+        count(*) filter (where copilot_chat_web_date > as_of - 7) as copilot_chat_web__7,
+        count(*) filter (where copilot_chat_web_date > as_of - 28) as copilot_chat_web__28,
+        count(*) filter (where m365_copilot_app_date > as_of - 7) as m365_copilot_app__7,
+        count(*) filter (where m365_copilot_app_date > as_of - 28) as m365_copilot_app__28,
+        count(*) filter (where edge_date > as_of - 7) as edge__7,
+        count(*) filter (where edge_date > as_of - 28) as edge__28,
+        count(*) filter (where agents_date > as_of - 7) as agents__7,
+        count(*) filter (where agents_date > as_of - 28) as agents__28
     from report_rows
     group by all
 ),
@@ -74,4 +85,6 @@ select
 from (
     select long.*, dimension <> 'tenant' and licensed_users < params.min_size as suppressed
     from long, params
+    where not v2_app(split_part(key, '__', 1))
+       or as_of in (select as_of from int_copilot_snapshots where v2_apps and in_as_of_scope(as_of))
 )

@@ -48,11 +48,14 @@ typed as (
         _run_id as run_id,
         _loaded_at as loaded_at,
         _report_refresh_date as as_of,
+        -- the version the load was asked for and got (v1 after a refused v2): only a v2 load has the v2 apps
+        _version as report_version,
         coalesce(parse_int(report_period), parse_int(replace(_period, 'D', ''))) as period_days,
         trim(user_principal_name) as user_principal_name,
         lower(trim(user_principal_name)) as upn_key,
         -- concealed identities are 32 upper-case hex characters and cannot be joined to Entra
         regexp_full_match(trim(user_principal_name), '[0-9A-F]{32}') as is_concealed,
+        -- app 'any' is the report's own Last Activity Date (all apps), never recomputed from the app columns
         parse_date(last_activity_date) as any_date,
         parse_date(microsoft_teams_copilot_last_activity_date) as teams_date,
         parse_date(word_copilot_last_activity_date) as word_date,
@@ -67,6 +70,11 @@ typed as (
         parse_int(prompts_submitted_for_all_apps) as prompts,
         coalesce(parse_int(prompts_submitted_for_copilot_chat_work), 0)
             + coalesce(parse_int(prompts_submitted_for_copilot_chat_web), 0) as chat_prompts,
+        -- v2 only (docs/apps.md): Copilot Chat in the browser, the Microsoft 365 Copilot app, Edge, agents
+        parse_date(copilot_chat_web_last_activity_date) as copilot_chat_web_date,
+        parse_date(microsoft_365_copilot_last_activity_date) as m365_copilot_app_date,
+        parse_date(edge_last_activity_date) as edge_date,
+        parse_date(copilot_agent_last_activity_date) as agents_date,
         parse_int(active_usage_days_for_all_apps) as active_usage_days
     from source
     where user_principal_name is not null and trim(user_principal_name) <> ''
