@@ -130,7 +130,7 @@ def run_size(users: int, opts: Options, progress: Callable[[str], None] = print)
         mark = len(sim.state.requests)
         collect = measure.run_cli(["collect"], Path(hist.source), token, work / "history")
         res["graph_requests_daily"] = _requests(sim, mark)
-        changed, removed = changed_users(tenant, live_day - 1, live_day)
+        changed, removed, _ = changed_users(tenant, live_day - 1, live_day)
         res["graph_requests_daily"]["expected"] = (len(plan(hist)) + 2
                                                    + max(1, math.ceil((len(changed) + len(removed)) / MAX_PAGE_SIZE)))
         daily = measure.run_cli(["transform"], Path(hist.source), token, work / "history")

@@ -65,7 +65,9 @@ def test_backfill_gives_the_marts_of_daily_collections_over_http(tmp_path: Path)
             (tmp_path / name / "config.toml").write_text(
                 f'[graph]\nbase_url = "{sim.base_url}"\n[auth]\nmethod = "token"\n'
                 f'[warehouse]\npath = "{(tmp_path / name / "wh.duckdb").as_posix()}"\n'
-                '[collect]\nm365_reports = ["m365_app_user_detail"]\n')
+                '[collect]\nm365_reports = ["m365_app_user_detail"]\n'
+                # a 24-day tenant: eligible after a week of licence (from the plan assignment date), not 30 days
+                '[model.stagnation]\nmin_licensed_days = 7\n')
             cfgs[name] = load_config(tmp_path / name / "config.toml")
         for day in range(10, 24):
             sim.state.day = day

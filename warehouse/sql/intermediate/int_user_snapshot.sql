@@ -23,7 +23,7 @@ select
     u.as_of, u.id, u.upn_key, u.department, u.job_function, u.manager_team, u.licensed_since,
     u.licensed_since_source,
     d.any_date, d.teams_date, d.word_date, d.excel_date, d.powerpoint_date, d.outlook_date, d.onenote_date,
-    d.loop_date, d.copilot_chat_date, d.active_usage_days, d.prompts_7, d.chat_prompts_7
-    , d.copilot_chat_web_date, d.m365_copilot_app_date, d.edge_date, d.agents_date  -- v2 only (docs/apps.md)
+    d.loop_date, d.copilot_chat_date, d.active_usage_days, d.prompts_7, d.chat_prompts_7,
+    d.copilot_chat_web_date, d.m365_copilot_app_date, d.edge_date, d.agents_date  -- v2 only (docs/apps.md)
 from users_at u
 left join detail d on d.as_of = u.as_of and d.upn_key = u.upn_key
