@@ -127,8 +127,10 @@ def status(config_path: str) -> None:
 @click.option("--deny", multiple=True, help="Refuse this permission (e.g. Reports.Read.All); repeatable.")
 @click.option("--small-teams", default=0, show_default=True,
               help="Add this many small manager teams (5-9 people) that are healthy, stuck or growing.")
+@click.option("--latency-ms", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Wait this long before answering each Graph request, as Graph's round trip does.")
 def simulate(users: int, days: int, seed: int, end_date: dt.datetime | None, host: str, port: int,
-             concealed: bool, throttle_every: int, deny: tuple[str, ...], small_teams: int) -> None:
+             concealed: bool, throttle_every: int, deny: tuple[str, ...], small_teams: int, latency_ms: int) -> None:
     """Serve a deterministic synthetic tenant as a Graph-compatible endpoint on loopback."""
     from .simulator.server import Simulator
     from .simulator.tenant import Tenant
@@ -136,7 +138,7 @@ def simulate(users: int, days: int, seed: int, end_date: dt.datetime | None, hos
     end = end_date.date() if end_date else default_end_date()
     tenant = Tenant.generate(users=users, days=days, seed=seed, end=end, small_teams=small_teams)
     sim = Simulator(tenant, host=host, port=port, download_port=port + 1, concealed=concealed,
-                    throttle_every=throttle_every, denied=set(deny))
+                    throttle_every=throttle_every, denied=set(deny), latency_ms=latency_ms)
     console.print(f"Simulated tenant: {tenant.n} users, {days} days ending {end}, seed {seed}\n"
                   f"  \\[graph] base_url = \"{sim.base_url}\"   \\[auth] method = \"token\"\n"
                   f"  export COPILOT_USAGE_GRAPH_TOKEN={sim.state.token}\n"

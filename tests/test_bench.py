@@ -29,7 +29,8 @@ def test_harness_measures_a_small_tenant_end_to_end(tmp_path: Path):
     for kind in ("fresh", "daily"):
         g = r[f"graph_requests_{kind}"]
         assert g["total"] == g["expected"] and g["repeated"] == 0 and g["token_sent_to_download_host"] == 0
-        assert g["users_pages"] == 1
+    # users/delta pages hold 200 users (Graph's cap): a 300-person tenant is two pages when fresh, one daily
+    assert r["graph_requests_fresh"]["users_pages"] == 2 and r["graph_requests_daily"]["users_pages"] == 1
     assert r["floor_s"] > 0 and r["run_over_floor"] > 0
     assert r["run_fresh"]["peak_rss_mb"] > 30  # the child's own RSS: a Python process with DuckDB loaded
     assert r["transform"]["slowest"] and all(s >= 0 for _, s in r["transform"]["slowest"])
