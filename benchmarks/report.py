@@ -33,7 +33,8 @@ def machine() -> dict:
             "ram_gib": mem, "os": platform.platform(), "python": platform.python_version()}
 
 
-def _commit() -> str:
+def commit() -> str:
+    """The short commit the benchmark ran at ("" outside git)."""
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                               cwd=RESULTS.parent, check=True).stdout.strip()
@@ -86,7 +87,7 @@ def write(sizes: dict[str, dict], path: Path | None = None) -> Path:
     merged = {**old.get("sizes", {}), **sizes}
     order = sorted(merged, key=lambda k: merged[k]["users"])
     merged = {k: merged[k] for k in order}
-    doc = {"date": today, "commit": _commit(), "machine": m, "sizes": merged,
+    doc = {"date": today, "commit": commit(), "machine": m, "sizes": merged,
            "targets": targets(merged)}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, default=str) + "\n")

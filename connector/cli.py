@@ -131,12 +131,15 @@ def status(config_path: str) -> None:
               help="Act as a tenant without M365 workloads (reports: 404 UnknownTenantId).")
 @click.option("--empty-reports", is_flag=True, help="Act as a tenant whose Copilot licences have no report rows yet.")
 @click.option("--v1-only", is_flag=True, help="Act as a tenant that serves only version 1 of the Copilot reports.")
+@click.option("--latency-ms", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Wait this long before answering each Graph request, as Graph's round trip does.")
 @click.option("--delta-items", type=click.Choice(["full", "minimal", "mixed"]), default="full", show_default=True,
               help="users/delta items after the first sync: every property, only the changed ones (as with "
                    "Prefer: return=minimal), or a mix.")
 def simulate(users: int, days: int, seed: int, end_date: dt.datetime | None, host: str, port: int,
              concealed: bool, throttle_every: int, deny: tuple[str, ...], small_teams: int, no_workloads: bool,
-             empty_reports: bool, v1_only: bool, delta_items: str) -> None:
+             empty_reports: bool, v1_only: bool, delta_items: str,
+             latency_ms: int) -> None:
     """Serve a deterministic synthetic tenant as a Graph-compatible endpoint on loopback."""
     from .simulator.server import Simulator
     from .simulator.tenant import Tenant
@@ -145,7 +148,8 @@ def simulate(users: int, days: int, seed: int, end_date: dt.datetime | None, hos
     tenant = Tenant.generate(users=users, days=days, seed=seed, end=end, small_teams=small_teams)
     sim = Simulator(tenant, host=host, port=port, download_port=port + 1, concealed=concealed,
                     throttle_every=throttle_every, denied=set(deny), no_workloads=no_workloads,
-                    empty_reports=empty_reports, v2_supported=not v1_only, delta_items=delta_items)
+                    empty_reports=empty_reports, v2_supported=not v1_only, delta_items=delta_items,
+                    latency_ms=latency_ms)
     console.print(f"Simulated tenant: {tenant.n} users, {days} days ending {end}, seed {seed}\n"
                   f"  \\[graph] base_url = \"{sim.base_url}\"   \\[auth] method = \"token\"\n"
                   f"  export COPILOT_USAGE_GRAPH_TOKEN={sim.state.token}\n"

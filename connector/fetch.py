@@ -106,8 +106,10 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + pysecrets.token_hex(3)
 
 
-# Graph pages users/delta at 100-200 objects unless asked for more; 999 is the most it gives (graph-api.md §4)
-USERS_PAGE = {"Prefer": "odata.maxpagesize=999"}
+# users/delta pages hold at most 200 users, asked for or not (Prefer: odata.maxpagesize is capped at 200 for users,
+# Microsoft Q&A 2052165; graph-api.md §9); asking for 200 says so and keeps a smaller server default from applying.
+# `$top` is not supported on users/delta (ignored), so it is never sent there.
+USERS_PAGE = {"Prefer": "odata.maxpagesize=200"}
 
 
 async def _get(g: GraphSession, o: Outcome, url: str, accept: str = "application/json",

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from benchmarks import report
+from benchmarks import first_sync, report
 from benchmarks.harness import Options, run_size
 from benchmarks.measure import query_latencies
 from connector.collect import collect
@@ -29,7 +29,8 @@ def test_harness_measures_a_small_tenant_end_to_end(tmp_path: Path):
     for kind in ("fresh", "daily"):
         g = r[f"graph_requests_{kind}"]
         assert g["total"] == g["expected"] and g["repeated"] == 0 and g["token_sent_to_download_host"] == 0
-        assert g["users_pages"] == 1
+    # users/delta pages hold 200 users (Graph's cap): a 300-person tenant is two pages when fresh, one daily
+    assert r["graph_requests_fresh"]["users_pages"] == 2 and r["graph_requests_daily"]["users_pages"] == 1
     assert r["floor_s"] > 0 and r["run_over_floor"] > 0
     assert r["run_fresh"]["peak_rss_mb"] > 30  # the child's own RSS: a Python process with DuckDB loaded
     assert r["transform"]["slowest"] and all(s >= 0 for _, s in r["transform"]["slowest"])
@@ -90,3 +91,20 @@ def test_memory_limit_is_validated_and_applied(tmp_path: Path):
         assert con.execute("select current_setting('memory_limit')").fetchone()[0] in ("512.0 MiB", "488.2 MiB")
     finally:
         con.close()
+
+
+def test_first_sync_measures_pages_and_round_trips(tmp_path: Path):
+    r = first_sync.run_size(600, latency_ms=30, workdir=tmp_path, days=14, progress=lambda m: None)
+    present = r["present_users"]
+    c = r["collector_users_sync"]
+    assert c["rows"] == present and c["users_pages"] == c["users_pages_seen"] == r["expected_users_pages"] == 3
+    assert c["fetch_s"] >= c["users_pages"] * 0.030  # the pages follow each other: a lower bound
+    assert r["run_fresh"]["exit_code"] == 0 and r["run_fresh"]["users_pages"] == 3
+    s = r["strategies"]
+    assert s["delta"] == {**s["delta"], "requests": 3, "users": present}
+    # the listing pages at 100 when it expands the manager, at 999 without; each after the latest-token request
+    assert s["latest_then_listing"]["requests"] == 1 + r["expected_listing_pages"] == 1 + 6
+    assert s["latest_then_listing_no_manager"]["requests"] == 2
+    assert all(v["users"] == present and v["wall_s"] >= v["requests"] * 0.030 for v in s.values())
+    out = first_sync.write({"600": r}, tmp_path / "fs.json")
+    assert "| 600 (" in first_sync.markdown(json.loads(out.read_text()))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 from conftest import query
 
+from connector import fetch
 from connector.collect import collect
 from connector.reports import REPORTS
 from connector.simulator.server import Fault
@@ -46,11 +48,14 @@ def test_full_run_lands_every_report_and_the_directory(cfg, sim, tenant):
     # M365 reports went through a 302 to the download host, which never saw the bearer token
     assert sim.state.auth_leaks == 0
     assert not [r for r in sim.state.requests if "/beta/" in r]
-    # one request per report and period, plus the user pages (999 users each), nothing repeated
+    # one request per report and period, plus the user pages (200 users each, Graph's cap), nothing repeated
     assert len(set(sim.state.requests)) == len(sim.state.requests)
-    pages = -(-int(tenant.present(59).sum()) // 999)  # Prefer: odata.maxpagesize=999
+    pages = -(-int(tenant.present(59).sum()) // 200)
+    assert pages >= 2  # the tenant is big enough to page
     report_requests = len(cfg.collect.copilot_user_detail_periods) + 2 + len(cfg.collect.m365_reports)
     assert len(sim.state.requests) == report_requests + 2 + pages
+    delta = [r for r in sim.state.requests if "/users/delta" in r]
+    assert len(delta) == pages and not [r for r in delta if "top=" in r.lower()]  # $top is never sent there
 
 
 def test_second_run_same_day_keeps_history_and_uses_the_delta_link(cfg, sim):
@@ -219,3 +224,25 @@ def test_server_errors_after_retries_fail_only_that_report(cfg, sim):
     st = statuses(result)
     assert st["m365_app_user_detail(D7)"] == "error"
     assert [s for k, s in st.items() if k != "m365_app_user_detail(D7)"] == ["ok"] * (len(st) - 1)
+
+
+def test_users_pages_stay_at_200_even_when_the_collector_asks_for_999(cfg, sim, tenant, monkeypatch):
+    # an older collector asked Prefer: odata.maxpagesize=999; Graph caps users/delta pages at 200 all the same
+    monkeypatch.setattr(fetch, "USERS_PAGE", {"Prefer": "odata.maxpagesize=999"})
+    result = collect(cfg)
+    users = {o.report: o for o in result.outcomes}["users"]
+    present = int(tenant.present(59).sum())
+    assert users.status == "ok" and users.rows == present
+    assert users.requests == -(-present // 200) == len([r for r in sim.state.requests if "/users/delta" in r])
+
+
+def test_the_simulated_latency_delays_every_page_of_the_users_sync(cfg, sim, tenant):
+    sim.state.latency_ms = 150
+    t0 = time.perf_counter()
+    result = collect(cfg)
+    elapsed = time.perf_counter() - t0
+    users = {o.report: o for o in result.outcomes}["users"]
+    assert result.exit_code == 0 and users.requests >= 2
+    # the pages follow each other (each nextLink comes with the page before), so their latencies add up;
+    # a lower bound only: a loaded machine may take longer
+    assert elapsed >= users.requests * 0.150

@@ -21,8 +21,12 @@ from .tenant import (
     Tenant,
 )
 
+# users/delta pages as Graph serves them (graph-api.md §9): `Prefer: odata.maxpagesize=N` is capped at 200 for
+# objects such as users, and 200 is also what comes without the header (Microsoft Q&A answer 2052165, 2025-05).
+# `$top` is not supported on users/delta and is ignored (concepts/delta-query-overview.md, "For the user and group
+# resources ... `$top` is not supported"; microsoft-graph-docs issues 7160 and 17516: "silently ignored in delta").
 PAGE_SIZE = 200  # users/delta page size without a Prefer header
-MAX_PAGE_SIZE = 999  # the most `Prefer: odata.maxpagesize=N` gets (Graph's $top limit for users)
+MAX_PAGE_SIZE = 200  # the most `Prefer: odata.maxpagesize=N` gets on users/delta
 
 SKUS = [
     {"skuId": E5_SKU, "skuPartNumber": "SPE_E5", "plans": [

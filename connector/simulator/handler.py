@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import directory
+from . import directory, listing
 from .state import COPILOT_FUNCS, M365_FUNCS, M365_PERIODS, PERIODS, PERMISSION, Fault
 
 if TYPE_CHECKING:
@@ -31,6 +31,9 @@ def _args(s: str) -> dict[str, str]:
 def make_handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body go out in two writes; with Nagle's algorithm the body of a keep-alive response waits
+        # for the client's delayed ACK of the headers (about 40 ms on Linux), which no Graph response does
+        disable_nagle_algorithm = True
 
         def log_message(self, *a: object) -> None:  # quiet
             pass
@@ -72,8 +75,11 @@ def make_handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]
         def _route(self, method: str) -> None:
             parts = urlsplit(self.path)
             path = re.sub("/+", "/", unquote(parts.path))
-            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            # OData 4.01 system query option names are case-insensitive ($deltaToken = $deltatoken)
+            query = {(k.lower() if k.startswith("$") else k): v[0] for k, v in parse_qs(parts.query).items()}
             st = sim.state
+            if st.latency_ms and not path.startswith("/_sim/"):
+                time.sleep(st.latency_ms / 1000)  # Graph's round trip; a thread per connection, so others go on
             if download:
                 return self._fault(path) or self._download(path)
             if path.startswith("/_sim/"):
@@ -94,12 +100,16 @@ def make_handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]
             if path == "/v1.0/users" and method == "GET":
                 if PERMISSION["users"] in st.denied:
                     return self._forbidden()
-                top = int(query.get("$top", "100"))
-                select = {s for s in query.get("$select", "id,displayName").split(",") if s}
-                present = sim.tenant.present(st.day).nonzero()[0][:top].tolist()
-                org = directory.org_on(sim.tenant, st.day)
-                return self._json(200, {"value": [directory.user_object(sim.tenant, i, st.day, select, org)
-                                                  for i in present]})
+                try:
+                    state = (listing.state_from_token(query["$skiptoken"]) if "$skiptoken" in query
+                             else listing.initial_state(query))
+                except listing.BadQuery as e:
+                    return self._error(400, "Request_BadRequest", str(e))
+                except (ValueError, KeyError):
+                    return self._error(400, "Request_BadRequest", "Invalid skip token.")
+                with sim.lock:
+                    page = listing.list_page(sim.tenant, st.day, state, sim.base_url)
+                return self._json(200, page)
             if path == "/v1.0/subscribedSkus":
                 if PERMISSION["skus"] in st.denied:
                     return self._forbidden()
@@ -227,6 +237,11 @@ def make_handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]
             try:
                 if "$skiptoken" in query:
                     state = directory.decode_token(query["$skiptoken"])
+                elif query.get("$deltatoken") == "latest":
+                    # "sync from now" (concepts/delta-query-overview.md): a deltaLink and no resource data, i.e.
+                    # a round that starts and ends today; the request's $select is what the link tracks
+                    select = [s for s in query.get("$select", "").split(",") if s]
+                    state = {"since": st.day, "day": st.day, "select": select or ["displayName", "userPrincipalName"]}
                 elif "$deltatoken" in query:
                     prev = directory.decode_token(query["$deltatoken"])
                     if prev["since"] > st.day:
@@ -237,6 +252,7 @@ def make_handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]
                     state = {"since": None, "day": st.day, "select": select or ["displayName", "userPrincipalName"]}
             except (ValueError, KeyError):
                 return self._error(400, "BadRequest", "Invalid skip or delta token.")
+            # $top is not supported on users/delta and is ignored, as Graph does (directory.py); only Prefer counts
             prefer = re.search(r"odata\.maxpagesize=(\d+)", self.headers.get("Prefer", ""))
             if prefer:
                 state["page_size"] = int(prefer.group(1))
@@ -261,7 +277,7 @@ def make_handler(sim: Simulator, download: bool) -> type[BaseHTTPRequestHandler]
                 sim.set_date(body["date"])
             elif path == "/_sim/settings" and method == "POST":
                 for k in ("concealed", "v2_supported", "no_workloads", "empty_reports", "throttle_every",
-                          "download_ttl", "delta_items"):
+                          "download_ttl", "delta_items", "latency_ms"):
                     if k in body:
                         setattr(st, k, body[k])
                 if "denied" in body:

@@ -48,6 +48,7 @@ class SimState:
     denied: set[str] = field(default_factory=set)
     throttle_every: int = 0  # every Nth report request answers 429 with Retry-After: 1
     download_ttl: float = 300.0
+    latency_ms: int = 0  # added to every Graph and download-host request before it is answered (not /_sim)
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     auth_leaks: int = 0
