@@ -43,10 +43,11 @@ def champions_csv(tmp_path, depts) -> str:
     return str(p)
 
 
-def departments(cfg, flagged_only: bool = False) -> set[str]:
-    """The departments of W47 in the model (flagged ones only, if asked): the truth's plus e.g. 'Unassigned'."""
+def departments(cfg, flagged_only: bool = False, week: str = "2026-11-16") -> set[str]:
+    """The departments of a week (W47 unless told) in the model (flagged ones only, if asked): the truth's plus e.g.
+    'Unassigned'."""
     return {g for (g,) in q(cfg, "select group_name from mart_stagnation where dimension = 'department' and "
-                                  "week_start = date '2026-11-16'" + (" and flagged" if flagged_only else ""))}
+                                  f"week_start = date '{week}'" + (" and flagged" if flagged_only else ""))}
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -204,7 +205,8 @@ def test_dry_run_writes_eml_files_and_changes_nothing(model_warehouse, tmp_path,
 def test_snoozed_and_resolved_follow_ups_are_not_re_alerted(model_warehouse, tmp_path, smtpd):
     ctl, box = smtpd
     cfg = alert_config(model_warehouse, tmp_path, ctl.port)
-    flagged = departments(cfg, flagged_only=True)
+    flagged = departments(cfg, flagged_only=True, week="2026-11-09")  # W46: departments evaluated for 4 weeks
+    assert {"Marketing", "Legal"} <= flagged
     import_champions(cfg, champions_csv(tmp_path, sorted(departments(cfg))))
     assert run_alerts(cfg, week="2026-W46").exit_code == 0
     first = {str(m["To"].addresses[0].addr_spec) for m in box.messages}
@@ -218,7 +220,7 @@ def test_snoozed_and_resolved_follow_ups_are_not_re_alerted(model_warehouse, tmp
     result = run_alerts(cfg, week=W47)
     got = {str(m["To"].addresses[0].addr_spec) for m in box.messages}
     assert champion("Marketing") not in got and champion("Legal") not in got
-    assert {champion(d) for d in flagged - {"Marketing", "Legal"}} <= got
+    assert {champion(d) for d in departments(cfg, flagged_only=True) - {"Marketing", "Legal"}} <= got
     assert {s.flag.group_name for s in result.not_alerted} == {"Marketing", "Legal"}
     digest = next(m for m in box.messages if m["X-Copilot-Usage-Alert"].startswith("digest"))
     text = digest.get_body(("plain",)).get_content()

@@ -16,9 +16,29 @@ from warehouse.episodes import plan, sync
 from warehouse.followups import FollowupError, add_action, get_followup, list_followups, set_followup
 
 # people without a department form the "Unassigned" department, which the simulator keeps flat at 25 % (stagnate)
-FLAGGED = {d for d, k in DEPARTMENTS if k in ("stagnate", "decline")} | {"Unassigned"}
+STUCK = {d for d, k in DEPARTMENTS if k in ("stagnate", "decline")} | {"Unassigned"}
+W46_END, W47_END = 62, 69  # the simulated days the weeks end on
+
+
+def evaluated(t, week_end: int, weeks: int = 4, min_days: int = 30) -> set[str]:
+    """Ground truth: the departments with at least 5 people licensed for `min_days` (from the licence assignment)
+    in each of the `weeks` weeks up to `week_end`: the ones the rule evaluates (the rest collect history)."""
+    names = [DEPARTMENTS[d][0] if d >= 0 else "Unassigned" for d in range(-1, len(DEPARTMENTS))]
+    out = set()
+    for d, name in zip(range(-1, len(DEPARTMENTS)), names, strict=True):
+        if all(int((t.licensed(e) & (t.dept_on(e) == d) & (t.lic_start <= e - min_days)).sum()) >= 5
+               for e in range(week_end - 7 * (weeks - 1), week_end + 1, 7)):
+            out.add(name)
+    return out
 TODAY = date(2026, 11, 23)
 W46, W47 = date(2026, 11, 9), date(2026, 11, 16)
+
+
+@pytest.fixture(scope="module")
+def flagged(model_warehouse) -> dict[date, set[str]]:
+    """The departments flagged in W46 and W47: the stuck ones the rule evaluates by then."""
+    t = model_warehouse[2]
+    return {W46: STUCK & evaluated(t, W46_END), W47: STUCK & evaluated(t, W47_END)}
 
 
 @pytest.fixture
@@ -30,19 +50,22 @@ def by_group(cfg):
     return {f.group_name: f for f in list_followups(cfg)}
 
 
-def test_one_follow_up_per_episode_opened_once(cfg):
+def test_one_follow_up_per_episode_opened_once(cfg, flagged):
+    assert {"Marketing", "Legal"} <= flagged[W46] < flagged[W47]  # departments licensed later are evaluated later
     week, states = sync(cfg, "2026-W46")
-    assert week == W46 and {s.flag.group_name for s in states} == FLAGGED
+    assert week == W46 and {s.flag.group_name for s in states} == flagged[W46]
     first = by_group(cfg)
-    assert set(first) == FLAGGED and {f.status for f in first.values()} == {"open"}
+    assert set(first) == flagged[W46] and {f.status for f in first.values()} == {"open"}
     assert {f.episode_start for f in first.values()} == {W46}  # W43..W45 were collecting history
-    week, states = sync(cfg)  # the latest week: the same episode continues
+    week, states = sync(cfg)  # the latest week: the same episodes continue, newly evaluated groups open theirs
     assert week == W47
     again = by_group(cfg)
-    assert {g: f.id for g, f in again.items()} == {g: f.id for g, f in first.items()}
+    assert set(again) == flagged[W47]
+    assert {g: again[g].id for g in first} == {g: f.id for g, f in first.items()}
     assert {f.last_flagged_week for f in again.values()} == {W47}
+    assert {again[g].episode_start for g in flagged[W47] - flagged[W46]} == {W47}
     sync(cfg)
-    assert len(list_followups(cfg)) == len(FLAGGED)
+    assert len(list_followups(cfg)) == len(flagged[W47])
     assert all(f.opened_reason for f in again.values())
 
 
@@ -96,20 +119,20 @@ def test_snooze_suppresses_until_its_date_then_reopens(cfg):
 
 def test_resolved_is_quiet_for_the_episode_and_a_new_flag_opens_a_new_item(cfg):
     sync(cfg, "2026-W46")
-    f = by_group(cfg)["Operations"]
+    f = by_group(cfg)["Marketing"]
     set_followup(cfg, f.id, status="resolved", today=TODAY)
     _, states = sync(cfg, "2026-W47")
-    ops = next(s for s in states if s.flag.group_name == "Operations")
-    assert ops.followup_id == f.id and ops.skip_reason.startswith("resolved")
-    # Operations recovered in W46 (unflagged), so W47 starts a new episode: a new item, alerted again
+    mkt = next(s for s in states if s.flag.group_name == "Marketing")
+    assert mkt.followup_id == f.id and mkt.skip_reason.startswith("resolved")
+    # Marketing recovered in W46 (unflagged), so W47 starts a new episode: a new item, alerted again
     con = duckdb.connect(cfg.warehouse.path)
     con.execute("update mart_stagnation set flagged = false, status = 'ok' where dimension = 'department' "
-                "and group_name = 'Operations' and week_start = ?", [W46])
+                "and group_name = 'Marketing' and week_start = ?", [W46])
     con.close()
     _, states = sync(cfg, "2026-W47")
-    ops = next(s for s in states if s.flag.group_name == "Operations")
-    assert ops.flag.episode_start == W47 and ops.followup_id != f.id and ops.skip_reason is None
-    assert [x.status for x in list_followups(cfg, group_name="Operations")] == ["open", "resolved"]
+    mkt = next(s for s in states if s.flag.group_name == "Marketing")
+    assert mkt.flag.episode_start == W47 and mkt.followup_id != f.id and mkt.skip_reason is None
+    assert [x.status for x in list_followups(cfg, group_name="Marketing")] == ["open", "resolved"]
 
 
 def test_before_and_after_the_first_action(cfg):
@@ -133,10 +156,11 @@ def test_before_and_after_the_first_action(cfg):
     con.close()
     ba = detail.before_after
     assert ba.first_action == date(2026, 11, 4) and ba.action_week == date(2026, 11, 2)
-    # the weeks' own active and eligible people (compare_weeks = 4, but only two complete weeks each side)
-    before = [weeks[date(2026, 10, 19)], weeks[date(2026, 10, 26)]]
+    # the weeks' own active and eligible people (compare_weeks = 4, but only two complete weeks each side, and a
+    # week counts only with at least 5 eligible people: Human Resources' licences came a few days before W43)
+    before = [weeks[w] for w in (date(2026, 10, 19), date(2026, 10, 26)) if (weeks.get(w, (0, 0))[1] or 0) >= 5]
     after = [weeks[W46], weeks[W47]]
-    assert (ba.before_weeks, ba.after_weeks) == (2, 2)
+    assert (ba.before_weeks, ba.after_weeks) == (len(before), 2) and before
 
     def pooled(ws: list[tuple[int, int]]) -> float:
         return sum(a for a, _ in ws) / sum(e for _, e in ws)
@@ -146,10 +170,10 @@ def test_before_and_after_the_first_action(cfg):
     assert ba.change_points < 0  # Human Resources is a declining department in the simulation
 
 
-def test_cli_followups(cfg):
+def test_cli_followups(cfg, flagged):
     runner = CliRunner()
     out = runner.invoke(cli, ["followups", "sync", "--config", cfg.source])
-    assert out.exit_code == 0 and f"2026-W47: {len(FLAGGED)} flagged group(s)" in out.output
+    assert out.exit_code == 0 and f"2026-W47: {len(flagged[W47])} flagged group(s)" in out.output
     fid = str(by_group(cfg)["Marketing"].id)
     out = runner.invoke(cli, ["followups", "action", fid, "--kind", "office_hours", "--date", "2026-11-10",
                               "--config", cfg.source])
