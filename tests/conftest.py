@@ -49,6 +49,9 @@ def query(cfg: Config, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
+IMPORTED_ONLY = {"mart_unlicensed_chat", "mart_agent_users", "mart_agents", "mart_imports"}  # admin-center imports
+
+
 def marts(path: str | Path) -> dict[str, list[tuple]]:
     """Every mart's rows, sorted: what "the same marts" means in the convergence tests."""
     con = duckdb.connect(str(path), read_only=True)

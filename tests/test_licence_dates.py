@@ -3,20 +3,12 @@ activation and cohort marts equal the simulator's ground truth (five weeks colle
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pytest
 from simulated_warehouse import DAYS, FIRST
 
 from connector.simulator.tenant import DEPARTMENTS
-
-
-def q(cfg, sql, params=None):
-    con = duckdb.connect(cfg.warehouse.path, read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+from tests.conftest import query as q
 
 
 def truth(t) -> list[dict]:

@@ -251,7 +251,11 @@ def test_weekly_agent_adoption_matches_ground_truth(model):
         members = t.licensed(d2) & (np.array([dept_name(int(x)) for x in t.dept_on(d2)]) == group)
         week_users = np.logical_or.reduce([used[d] for d in range(d1, d2 + 1)])
         assert (n, active) == (int(members.sum()), int((week_users & members).sum())), (ws, group)
-        assert eligible_active <= active and eligible <= n
+        # eligible: licensed for 30 days by the week's end, counted from the licence assignment
+        truth_eligible = members & (t.lic_start <= d2 - 30)
+        assert eligible == int(truth_eligible.sum()), (ws, group)
+        expected = int((week_users & truth_eligible).sum()) if eligible >= 5 else None
+        assert eligible_active == expected, (ws, group)
     assert sum(r[4] for r in rows) > 0  # the simulated tenant does use agents
 
 

@@ -157,7 +157,8 @@ def delta_page(t: Tenant, state: dict, base: str) -> dict:
     lo, hi = max(0, offset - len(changed)), max(0, offset + size - len(changed))
     value += [{"id": t.ids[int(i)], "@removed": {"reason": reasons[k]}}
               for k, i in enumerate(removed[lo:hi].tolist(), start=lo)]
-    body: dict = {"@odata.context": f"{base}/v1.0/$metadata#users", "value": value}
+    # the context names the selected properties, as in user-delta.md's example ("$metadata#users(displayName,...)")
+    body: dict = {"@odata.context": f"{base}/v1.0/$metadata#users({','.join(state['select'])})", "value": value}
     if offset + size < len(changed) + len(removed):
         nxt = {**state, "offset": offset + size}
         body["@odata.nextLink"] = f"{base}/v1.0/users/delta?$skiptoken={encode_token(nxt)}"
