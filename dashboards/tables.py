@@ -57,6 +57,20 @@ def readable(df: pd.DataFrame, columns: Sequence[Column]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def numeric(df: pd.DataFrame, columns: Sequence[Column]) -> pd.DataFrame:
+    """`df` with only `columns` for a CSV download: numbers stay numbers (percentages as 0-100 and points rounded
+    to one decimal), under the readable table's labels with the unit named ("active rate (%)")."""
+    out = df[[c for c, _, _ in columns]].copy()
+    for c, _, kind in columns:
+        if kind == "pct":
+            out[c] = (out[c] * 100).round(1)
+        elif kind == "pts":
+            out[c] = out[c].round(1)
+    out.columns = [f"{label} (%)" if kind == "pct" else (f"{label} (pts)" if kind == "pts" else label)
+                   for _, label, kind in columns]
+    return out
+
+
 def change(points: float | None) -> str | None:
     """A change in points for st.metric's delta: None (no arrow) when unknown, "no change" when it rounds to 0."""
     return None if _missing(points) else cell(points, "pts")

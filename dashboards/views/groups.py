@@ -53,15 +53,7 @@ table = raw.assign(note=["too small or suppressed: fewer people than the minimum
 st.caption(caption + " Groups that are too small show no numbers.")
 shown = tables.readable(table, columns)
 st.dataframe(shown, hide_index=True, width="stretch")
-export = table[[c for c, _, _ in columns]].copy()
-for c, _, kind in columns:  # the CSV keeps numbers as numbers, under the table's column names
-    if kind == "pct":
-        export[c] = (export[c] * 100).round(1)
-    elif kind == "pts":
-        export[c] = export[c].round(1)
-export.columns = [f"{label} (%)" if kind == "pct" else (f"{label} (pts)" if kind == "pts" else label)
-                  for _, label, kind in columns]
-st.download_button("Download CSV", data=safe_csv(export), mime="text/csv", on_click="ignore",
+st.download_button("Download CSV", data=safe_csv(tables.numeric(table, columns)), mime="text/csv", on_click="ignore",
                    file_name=f"copilot-{dimension}-{app}-{measure}-{ctx.as_of}.csv")
 
 st.subheader("Weekly trend")

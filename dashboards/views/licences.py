@@ -46,12 +46,8 @@ if not groups.empty:
                                 for s in groups["suppressed"].fillna(False).astype(bool)])
     table = table.sort_values("activation_30d_rate", na_position="last")
     st.dataframe(tables.readable(table, columns), hide_index=True, width="stretch")
-    export = table[[c for c, _, _ in columns]].copy()
-    for c, _, kind in columns:
-        if kind == "pct":
-            export[c] = (export[c] * 100).round(1)
-    export.columns = [f"{label} (%)" if kind == "pct" else label for _, label, kind in columns]
-    st.download_button("Download CSV", data=safe_csv(export), mime="text/csv", on_click="ignore",
+    st.download_button("Download CSV", data=safe_csv(tables.numeric(table, columns)), mime="text/csv",
+                       on_click="ignore",
                        file_name=f"copilot-licence-activation-{dimension}-{ctx.as_of}.csv")
 
 st.subheader("Licence cohorts")
