@@ -121,11 +121,13 @@ def org_on(t: Tenant, day: int) -> tuple[np.ndarray, np.ndarray]:
     return t.dept_on(day), t.manager_on(day)
 
 
-def changed_users(t: Tenant, since: int, day: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(changed, removed, removal reasons) between two days, as a delta query reports them."""
+def changed_users(t: Tenant, since: int, day: int, props: dict[str, np.ndarray] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(changed, removed, removal reasons) between two days, as a delta query reports them; `props` is
+    `changes.changed_properties(t, since, day)` when the caller has it already."""
     present = t.present(day)
     touched = (t.hire_day > since) & (t.hire_day <= day)
-    for mask in changes.changed_properties(t, since, day).values():
+    for mask in (props or changes.changed_properties(t, since, day)).values():
         touched |= mask
     removed, reasons = changes.removals(t, since, day)
     return np.flatnonzero(touched & present), removed, reasons
@@ -138,14 +140,14 @@ def delta_page(t: Tenant, state: dict, base: str) -> dict:
     if since is None:
         changed, removed, reasons = np.flatnonzero(t.present(day)), np.array([], dtype=np.int64), []
     else:
-        changed, removed, reasons = changed_users(t, since, day)
+        props = changes.changed_properties(t, since, day)
+        changed, removed, reasons = changed_users(t, since, day, props)
     size = max(1, min(MAX_PAGE_SIZE, state.get("page_size", PAGE_SIZE)))
     org = org_on(t, day)
     users = changed[offset: offset + size]
     minimal = changes.minimal_mask(t, state.get("items", "full"), since, day, users)
     value = [user_object(t, int(i), day, select, org) for i in users]
     if since is not None:
-        props = changes.changed_properties(t, since, day)
         before = t.manager_on(since)
         for k, i in enumerate(users.tolist()):
             m = int(before[i])

@@ -31,17 +31,17 @@ select
     date_trunc('month', l.assigned_on)::date as cohort_month,
     u.first_use,
     case when l.assigned_on >= b.observed_from then u.first_use - l.assigned_on end as days_to_first_use,
-    -- activation: any use within N days of the assignment
+    -- measured_Nd: the days up to N after the assignment are observed (both windows below end there)
     l.assigned_on + 14 between b.observed_from and b.observed_to as measured_14d,
-    coalesce(u.first_use <= l.assigned_on + 14, false) as activated_14d,
     l.assigned_on + 30 between b.observed_from and b.observed_to as measured_30d,
+    l.assigned_on + 60 between b.observed_from and b.observed_to as measured_60d,
+    l.assigned_on + 90 between b.observed_from and b.observed_to as measured_90d,
+    -- activation: any use within N days of the assignment
+    coalesce(u.first_use <= l.assigned_on + 14, false) as activated_14d,
     coalesce(u.first_use <= l.assigned_on + 30, false) as activated_30d,
     -- retention: any use in the 28 days ending 30 / 60 / 90 days after the assignment
-    l.assigned_on + 30 between b.observed_from and b.observed_to as measured_at_30d,
     coalesce(u.active_30, false) as active_at_30d,
-    l.assigned_on + 60 between b.observed_from and b.observed_to as measured_at_60d,
     coalesce(u.active_60, false) as active_at_60d,
-    l.assigned_on + 90 between b.observed_from and b.observed_to as measured_at_90d,
     coalesce(u.active_90, false) as active_at_90d
 from latest l
 cross join bounds b

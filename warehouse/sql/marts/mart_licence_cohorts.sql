@@ -13,12 +13,12 @@ rows as (
 agg as (
     select g.dimension, g.group_name, cohort_month,
            count(*) as licensed_users,
-           count(*) filter (where measured_at_30d) as measured_30d,
-           count(*) filter (where measured_at_30d and active_at_30d) as active_30d,
-           count(*) filter (where measured_at_60d) as measured_60d,
-           count(*) filter (where measured_at_60d and active_at_60d) as active_60d,
-           count(*) filter (where measured_at_90d) as measured_90d,
-           count(*) filter (where measured_at_90d and active_at_90d) as active_90d
+           count(*) filter (where measured_30d) as measured_30d,
+           count(*) filter (where measured_30d and active_at_30d) as active_30d,
+           count(*) filter (where measured_60d) as measured_60d,
+           count(*) filter (where measured_60d and active_at_60d) as active_60d,
+           count(*) filter (where measured_90d) as measured_90d,
+           count(*) filter (where measured_90d and active_at_90d) as active_90d
     from rows
     group by all
 )

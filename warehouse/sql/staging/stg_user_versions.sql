@@ -10,16 +10,18 @@
 -- a restored user's next item carries forward from the row before its removal.
 create or replace view stg_user_versions as
 with source as (
+    -- has_x: the row sets property x (a removal row sets nothing, so a restored user carries from before it)
     select *,
-           _sync = 'full' or list_contains(_props, 'userPrincipalName') as has_upn,
-           _sync = 'full' or list_contains(_props, 'displayName') as has_display_name,
-           _sync = 'full' or list_contains(_props, 'department') as has_department,
-           _sync = 'full' or list_contains(_props, 'jobTitle') as has_job_title,
-           _sync = 'full' or list_contains(_props, 'accountEnabled') as has_account_enabled,
-           _sync = 'full' or list_contains(_props, 'userType') as has_user_type,
-           _sync = 'full' or list_contains(_props, 'assignedLicenses') as has_licences,
-           _sync = 'full' or list_contains(_props, 'assignedPlans') as has_plans,
-           _sync = 'full' or manager_in_payload as has_manager
+           removed_reason is null and (_sync = 'full' or list_contains(_props, 'userPrincipalName')) as has_upn,
+           removed_reason is null and (_sync = 'full' or list_contains(_props, 'displayName')) as has_display_name,
+           removed_reason is null and (_sync = 'full' or list_contains(_props, 'department')) as has_department,
+           removed_reason is null and (_sync = 'full' or list_contains(_props, 'jobTitle')) as has_job_title,
+           removed_reason is null and (_sync = 'full' or list_contains(_props, 'accountEnabled'))
+               as has_account_enabled,
+           removed_reason is null and (_sync = 'full' or list_contains(_props, 'userType')) as has_user_type,
+           removed_reason is null and (_sync = 'full' or list_contains(_props, 'assignedLicenses')) as has_licences,
+           removed_reason is null and (_sync = 'full' or list_contains(_props, 'assignedPlans')) as has_plans,
+           removed_reason is null and (_sync = 'full' or manager_in_payload) as has_manager
     from raw_users
     -- a user listed twice in one load (a page repeated after a retry): the fuller item wins
     qualify row_number() over (partition by id, _loaded_at order by len(_props) desc, manager_in_payload desc) = 1
@@ -37,24 +39,15 @@ carried as (
     -- {'v': x} is never null, so ignore nulls skips only the rows that did not carry the property
     select
         s.id, s._run_id, s._loaded_at, s.removed_reason,
-        last_value(case when has_upn and removed_reason is null then {'v': user_principal_name} end ignore nulls)
-            over w as upn,
-        last_value(case when has_display_name and removed_reason is null then {'v': display_name} end ignore nulls)
-            over w as display,
-        last_value(case when has_department and removed_reason is null then {'v': department} end ignore nulls)
-            over w as dept,
-        last_value(case when has_job_title and removed_reason is null then {'v': job_title} end ignore nulls)
-            over w as title,
-        last_value(case when has_account_enabled and removed_reason is null then {'v': account_enabled} end
-                   ignore nulls) over w as enabled,
-        last_value(case when has_user_type and removed_reason is null then {'v': user_type} end ignore nulls)
-            over w as utype,
-        last_value(case when has_licences and removed_reason is null then {'v': assigned_licenses} end ignore nulls)
-            over w as licences,
-        last_value(case when has_plans and removed_reason is null then {'v': assigned_plans} end ignore nulls)
-            over w as plans,
-        last_value(case when has_manager and removed_reason is null then {'v': manager_id} end ignore nulls)
-            over w as manager,
+        last_value(case when has_upn then {'v': user_principal_name} end ignore nulls) over w as upn,
+        last_value(case when has_display_name then {'v': display_name} end ignore nulls) over w as display,
+        last_value(case when has_department then {'v': department} end ignore nulls) over w as dept,
+        last_value(case when has_job_title then {'v': job_title} end ignore nulls) over w as title,
+        last_value(case when has_account_enabled then {'v': account_enabled} end ignore nulls) over w as enabled,
+        last_value(case when has_user_type then {'v': user_type} end ignore nulls) over w as utype,
+        last_value(case when has_licences then {'v': assigned_licenses} end ignore nulls) over w as licences,
+        last_value(case when has_plans then {'v': assigned_plans} end ignore nulls) over w as plans,
+        last_value(case when has_manager then {'v': manager_id} end ignore nulls) over w as manager,
         lead(s._loaded_at) over (partition by s.id order by s._loaded_at) as next_row_at,
         n.next_full_at
     from source s
