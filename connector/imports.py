@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import snapshots
+
 from .import_kinds import Column, Kind, detect, normalise
 
 DATE_FORMATS = {"yyyy-mm-dd": "%Y-%m-%d", "mm/dd/yyyy": "%m/%d/%Y", "dd/mm/yyyy": "%d/%m/%Y",
@@ -224,6 +226,8 @@ def land(con: duckdb.DuckDBPyConnection, p: Parsed, run_id: str) -> None:
                     "? as _file_name, ? as _sha256, ?::date as _as_of, ? as _period, * from _import_rows",
                     [run_id, now, p.file, p.sha256, p.as_of, period])
         con.unregister("_import_rows")
+        if p.kind.raw_table == "raw_import_copilot_usage" and p.as_of is not None:
+            snapshots.refresh(con, p.as_of, p.as_of)  # the typed rows of that report date (Graph's win there)
         con.execute("insert into _imports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [run_id, p.kind.name, p.file, p.sha256, p.n, p.size, p.as_of, p.period_days, p.date_format,
                      json.dumps(p.header, ensure_ascii=False), now])

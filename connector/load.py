@@ -15,9 +15,12 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import snapshots
+
 from .reports import Report
 
 HASHED = re.compile(r"^[0-9A-F]{32}$")
+SNAPSHOT_SOURCE = "raw_copilot_usage_user_detail"  # its typed form: warehouse/snapshots.py
 NO_ROWS = "the report has no rows (recorded as empty, not as 'everyone inactive')"
 
 
@@ -108,10 +111,12 @@ def save_report(con: duckdb.DuckDBPyConnection, label: str, report: Report, name
     )
     hashed_sql = ("count(*) filter (where regexp_full_match(user_principal_name, '[0-9A-F]{32}'))"
                   if "user_principal_name" in names else "0")
-    out.rows, out.refresh_date, hashed = con.execute(
-        f"select count(*), max(_report_refresh_date), {hashed_sql} from _landing").fetchone()
+    out.rows, first_date, out.refresh_date, hashed = con.execute(
+        f"select count(*), min(_report_refresh_date), max(_report_refresh_date), {hashed_sql} from _landing").fetchone()
     con.execute(f"insert into {table} by name select * from _landing")
     con.execute("drop table _landing")
+    if table == SNAPSHOT_SOURCE and first_date is not None:
+        snapshots.refresh(con, first_date, out.refresh_date)  # the typed rows of the dates this load touched
     # one row per malformed line (DuckDB reports each surplus field of a line separately)
     rejects = con.execute("select line, any_value(error_type order by column_idx), "
                           "any_value(error_message order by column_idx) from _rej_errors "

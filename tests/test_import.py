@@ -195,7 +195,7 @@ def admin_export(graph_csv: bytes) -> str:
 
 DETAIL = ("select upn_key, is_concealed, any_date, teams_date, word_date, excel_date, powerpoint_date, outlook_date, "
           "onenote_date, loop_date, copilot_chat_date, prompts, chat_prompts, active_usage_days "
-          "from stg_copilot_user_detail where as_of = ? and period_days = 28 order by upn_key")
+          "from stg_copilot_user_detail where as_of = ? and list_contains(periods, 28) order by upn_key")
 
 
 def test_an_imported_copilot_usage_export_means_what_the_graph_report_of_that_day_means(cfg, sim, tmp_path):

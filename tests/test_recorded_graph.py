@@ -70,9 +70,9 @@ def test_copilot_recordings_land_as_concealed_tenant_figures(tmp_path, monkeypat
                      "from raw_copilot_usage_user_detail")
     assert row == [(dt.date(2026, 7, 3), "E58EEF6A6BBD3D0293CB306D24A42057", "6A4630397AAA1A9C8EED362168DC88A0",
                     None, None, None, "7")]
-    stg = query(cfg, "select as_of, period_days, is_concealed, any_date, copilot_chat_date "
+    stg = query(cfg, "select as_of, periods, is_concealed, any_date, copilot_chat_date "
                      "from stg_copilot_user_detail")
-    assert stg == [(dt.date(2026, 7, 3), 7, True, None, None)]
+    assert stg == [(dt.date(2026, 7, 3), [7], True, None, None)]
     # the model says why there are no group views for that day, and shows no per-user join from a hash
     status = query(cfg, "select concealed, report_users, group_views_available, reason from mart_data_status")
     assert status[0][:3] == (True, 1, False) and "concealed" in status[0][3]

@@ -6,12 +6,13 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from statistics import NormalDist
 
 import duckdb
 
-from . import db, scope
+from . import db, scope, snapshots
 from .config import ModelConfig
 
 LAYERS = ("staging", "intermediate", "marts")
@@ -20,6 +21,10 @@ CALENDAR = "int_activity_days"  # its changed dates decide the week scope
 # incremental_memory_limit applies to increments of up to this many already-built report dates (daily runs,
 # a re-collected day, a week of catching up); a longer one (a relabelled manager team) is as big as a full rebuild
 CAPPED_DATES = 14
+# a full rebuild builds the objects keyed by report date (or week) in chunks of about this many user snapshots
+# (weeks: this many divided by WEEK_FACTOR, as each holds a user's activity per app), so memory stays bounded
+CHUNK_ROWS = 3_000_000
+WEEK_FACTOR = 2
 log = logging.getLogger("copilot_usage.transform")
 
 
@@ -153,7 +158,10 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
         _run(con, report, f, None, full=True)
     increments = {f: scope.increment_of(f.read_text()) for f in model_files}
     keyed = [f.stem for f, inc in increments.items() if inc]
-    sc = report.scope = scope.decide(con, every, [*keyed, USER_GROUPS], force_full=full)
+    derived = snapshots.ensure_current(con)  # the typed Copilot user detail, derived again if its SQL changed
+    sc = report.scope = scope.decide(con, every, [*keyed, USER_GROUPS], force_full=full or bool(derived))
+    if derived:
+        sc.reason = f"copilot_user_snapshots derived again ({derived})"
     if not sc.full and cap:
         con.execute(f"set memory_limit = '{cap}'")  # validated by [warehouse] incremental_memory_limit's pattern
         report.memory_cap = cap
@@ -182,6 +190,48 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
     scope.save(con, sc)
 
 
+def _chunks(con: duckdb.DuckDBPyConnection, inc: scope.Increment) -> list[tuple[date, date]]:
+    """Consecutive report dates (or weeks) of at most about CHUNK_ROWS user snapshots each, as [from, to)."""
+    weekly = inc.variable == "from_week"
+    per = con.execute(
+        "select d, sum(n) from (select case when ? then date_trunc('week', as_of)::date else as_of end as d, "
+        "count(*) as n from copilot_user_snapshots group by as_of) group by d order by d", [weekly]).fetchall()
+    limit = CHUNK_ROWS // (WEEK_FACTOR if weekly else 1)
+    out: list[tuple[date, date]] = []
+    start, rows = None, 0
+    for d, n in per:
+        if start is not None and rows + n > limit:
+            out.append((start, d))
+            start, rows = None, 0
+        start, rows = start or d, rows + n
+    if start is not None:
+        out.append((start, date.max))
+    return out
+
+
+def _build_in_chunks(con: duckdb.DuckDBPyConnection, table: str, sql: str, inc: scope.Increment, order: str) -> None:
+    """A full rebuild of an object keyed by report date or week: chunk by chunk of history, oldest first (the
+    `-- unique:` key keeps a row an earlier chunk built), so its joins and aggregates never hold all of it."""
+    frm, to = inc.variable, "to_" + inc.variable.removeprefix("from_")
+    chunks = _chunks(con, inc)
+    if len(chunks) <= 1:
+        con.execute(f"create or replace table {table} as select * from (\n{sql}\n){order}")
+        return
+    keep = " and ".join(f"t.{c} = b.{c}" for c in inc.unique)
+    anti = f" where not exists (select 1 from {table} t where {keep})" if keep else ""
+    try:
+        con.execute(f"set variable {frm} = date '2000-01-01'")
+        con.execute(f"set variable {to} = date '2000-01-01'")  # an empty scope: the table's columns only
+        con.execute(f"create or replace table {table} as select * from (\n{sql}\n)")
+        for first, end in chunks:
+            con.execute(f"set variable {frm} = ?::date", [first])
+            con.execute(f"set variable {to} = ?::date", [None if end == date.max else end])
+            con.execute(f"insert into {table} by name select * from (\n{sql}\n) b{anti}{order}")
+    finally:
+        con.execute(f"reset variable {frm}")
+        con.execute(f"reset variable {to}")
+
+
 def _run(con: duckdb.DuckDBPyConnection, report: TransformReport, f: Path, inc: scope.Increment | None, *,
          full: bool) -> None:
     """One model file: as written (no increment header), as a whole table, or its changed rows replaced."""
@@ -194,7 +244,7 @@ def _run(con: duckdb.DuckDBPyConnection, report: TransformReport, f: Path, inc: 
         else:
             order = f" order by {', '.join(inc.order)}" if inc.order else ""
             if full:
-                con.execute(f"create or replace table {f.stem} as select * from (\n{sql}\n){order}")
+                _build_in_chunks(con, f.stem, sql, inc, order)
             else:
                 con.execute(f"delete from {f.stem} where {inc.column} >= getvariable('{inc.variable}')")
                 keep = " and ".join(f"t.{c} = b.{c}" for c in inc.unique)

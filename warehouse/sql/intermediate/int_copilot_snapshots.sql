@@ -3,7 +3,7 @@
 -- date was a v2 one: a v1 fallback has no Edge, agent, ... columns, so nothing can be said about them).
 -- increment: as_of >= from_as_of
 select as_of, max(loaded_at) as loaded_at, bool_or(is_concealed) as concealed,
-       count(distinct upn_key) as report_users, coalesce(bool_and(report_version = 'v2'), false) as v2_apps
+       count(*) as report_users, coalesce(bool_and(v2_apps), false) as v2_apps
 from stg_copilot_user_detail
 where in_as_of_scope(as_of)
 group by as_of

@@ -3,15 +3,9 @@
 -- be joined to users and are left out here (mart_data_status says so).
 -- increment: as_of >= from_as_of
 with detail as (
-    -- last-activity dates do not depend on the period; prefer the 28-day row for the v2 window counts, and
-    -- take the 7-day prompt counts in the same pass (one read of the staging view, the costliest part)
-    select *,
-           max(prompts) filter (where period_days = 7) over by_user as prompts_7,
-           max(chat_prompts) filter (where period_days = 7) over by_user as chat_prompts_7
-    from stg_copilot_user_detail
-    where in_as_of_scope(as_of)
-    window by_user as (partition by as_of, upn_key)
-    qualify row_number() over (partition by as_of, upn_key order by (period_days = 28) desc, period_days desc) = 1
+    -- one row per report date and user already (copilot_user_snapshots): dates from the 28-day row, the 7-day
+    -- prompt counts beside them
+    select * from stg_copilot_user_detail where in_as_of_scope(as_of)
 ),
 users_at as (
     select s.as_of, g.*

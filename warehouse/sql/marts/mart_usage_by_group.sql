@@ -24,7 +24,6 @@ report_rows as (
            agents_date
     from stg_copilot_user_detail
     where as_of in (select as_of from int_copilot_snapshots where concealed and in_as_of_scope(as_of))
-    qualify row_number() over (partition by as_of, upn_key order by period_days desc) = 1
 ),
 concealed_licensed as (
     select s.as_of, count(distinct g.id) as licensed_users
