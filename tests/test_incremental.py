@@ -23,6 +23,7 @@ from connector.simulator.tenant import Tenant
 from tests.conftest import END, IMPORTED_ONLY, marts, write_config
 from tests.simulated_warehouse import copy_warehouse
 from warehouse import db
+from warehouse import transform as transform_module
 from warehouse.config import Config, Secrets, load_config
 from warehouse.scope import NOTHING
 from warehouse.transform import TransformReport, transform
@@ -57,6 +58,15 @@ def _same_as_full_rebuild(cfg: Config, tmp: Path) -> None:
     for name in built:
         assert built[name] == rebuilt[name], f"{name} differs from a full rebuild"
     assert _tables(cfg.warehouse.path) == _tables(full.warehouse.path)
+    # the same rebuild in chunks of a few report dates (weeks) each, as a large tenant's history is built
+    chunked = copy_warehouse(cfg, tmp / "chunked")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(transform_module, "CHUNK_ROWS", 1200)  # 500 users: two report dates, or one week, per chunk
+        assert transform(chunked.warehouse.path, chunked.model, full=True).scope.full
+    in_chunks = marts(chunked.warehouse.path)
+    for name in built:
+        assert in_chunks[name] == rebuilt[name], f"{name} built in chunks differs from a full rebuild in one piece"
+    assert _tables(chunked.warehouse.path) == _tables(full.warehouse.path)
 
 
 @pytest.fixture

@@ -11,10 +11,16 @@ with bounds as (
     select min(as_of) as observed_from, max(as_of) as observed_to from int_copilot_snapshots where not concealed
 ),
 latest as (
-    select upn_key, department, job_function, manager_team, licensed_since as assigned_on, licensed_since_source
-    from int_user_snapshot
-    where licensed_since is not null
-    qualify row_number() over (partition by upn_key order by as_of desc) = 1
+    -- each person's latest licensed snapshot (an aggregate per person: streams, where a window would sort all)
+    select upn_key, l.department, l.job_function, l.manager_team, l.assigned_on, l.licensed_since_source
+    from (
+        select upn_key, arg_max({'department': department, 'job_function': job_function,
+                                 'manager_team': manager_team, 'assigned_on': licensed_since,
+                                 'licensed_since_source': licensed_since_source}, as_of) as l
+        from int_user_snapshot
+        where licensed_since is not null
+        group by upn_key
+    )
 ),
 uses as (
     select l.upn_key,
