@@ -58,7 +58,8 @@ def _transform(cfg: Config, result: JobResult, *, full: bool = False) -> None:
         result.transform = do_transform(cfg.warehouse.path, cfg.model,
                                         wait_seconds=cfg.warehouse.lock_timeout_seconds,
                                         memory_limit=cfg.warehouse.memory_limit,
-                                        incremental_memory_limit=cfg.warehouse.incremental_memory_limit, full=full)
+                                        incremental_memory_limit=cfg.warehouse.incremental_memory_limit,
+                                        rebuild_memory_limit=cfg.warehouse.rebuild_memory_limit, full=full)
     except TransformError as e:
         result.transform_error = str(e)
         log.error("transform failed: %s", e)

@@ -139,8 +139,9 @@ def print_transform(result: JobResult) -> None:
     console.print(f"transform: {len(report.timings)} object(s) built in {report.seconds:.1f} s{escape(how)}"
                   + (f"; [red]{len(report.failed_checks)} check(s) failed[/]" if report.failed_checks else ""))
     if report.over_memory_cap:
-        console.print(f"  [yellow]the increment needed more than {report.over_memory_cap} "
-                      "([warehouse] incremental_memory_limit); it was built again without that limit[/]")
+        console.print(f"  [yellow]the transform needed more than {report.over_memory_cap} "
+                      "([warehouse] incremental_memory_limit or rebuild_memory_limit); it was built again "
+                      "without that limit[/]")
     for name, n in report.failed_checks:
         console.print(f"  [red]check {name}: {n} offending row(s)[/]")
 

@@ -147,6 +147,10 @@ class WarehouseConfig(_Section):
     # the limit of an incremental transform of up to 14 report dates when memory_limit is "" ("" = none); one
     # that needs more is built again without it
     incremental_memory_limit: str = Field("1GB", pattern=_MEMORY)
+    # the limit of a full rebuild (and of a longer increment) when memory_limit is "" ("" = none): it builds the
+    # history in chunks, so it needs little memory, and DuckDB would otherwise cache the file it reads up to 80 %
+    # of RAM; one that needs more is built again without it
+    rebuild_memory_limit: str = Field("1.5GB", pattern=_MEMORY)
 
 
 class ScheduleConfig(_Section):

@@ -107,24 +107,26 @@ def _load_overrides(con: duckdb.DuckDBPyConnection, path: str) -> None:
 
 
 def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: float = 60.0,
-              memory_limit: str = "", incremental_memory_limit: str = "", full: bool = False) -> TransformReport:
+              memory_limit: str = "", incremental_memory_limit: str = "", rebuild_memory_limit: str = "",
+              full: bool = False) -> TransformReport:
     """Build the model in one transaction (incrementally when it can, see `scope`), then run the checks.
 
-    An incremental build of up to `CAPPED_DATES` report dates runs under `incremental_memory_limit` unless
-    `memory_limit` is set: it touches a few days, and DuckDB would otherwise keep the history it read cached, up
-    to 80 % of RAM. Should it need more, it is rolled back and built again without that limit.
+    Unless `memory_limit` is set, an incremental build of up to `CAPPED_DATES` report dates runs under
+    `incremental_memory_limit` and anything larger (a full rebuild, a long increment) under
+    `rebuild_memory_limit`: both build history in chunks, and DuckDB would otherwise keep the history it read
+    cached, up to 80 % of RAM. Should a build need more, it is rolled back and built again without the limit.
     """
     report = TransformReport()
     t0 = time.perf_counter()
     con = db.connect(path, wait_seconds=wait_seconds, memory_limit=memory_limit)
     try:
         db.migrate(con)
-        cap = "" if memory_limit else incremental_memory_limit
+        caps = ("", "") if memory_limit else (incremental_memory_limit, rebuild_memory_limit)
         while True:
             con.execute("begin")
             try:
                 _write_params(con, model or ModelConfig())
-                _build(con, report, full, cap)
+                _build(con, report, full, caps)
                 con.execute("commit")
                 break
             except Exception as e:
@@ -132,10 +134,11 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
                 oom = isinstance(e, duckdb.OutOfMemoryException) or getattr(e, "out_of_memory", False)
                 if not (oom and report.memory_cap):
                     raise
-                log.warning("the incremental transform needed more than %s (incremental_memory_limit); "
-                            "building it again without that limit", report.memory_cap)
+                log.warning("the transform needed more than %s (%s); building it again without that limit",
+                            report.memory_cap, "incremental_memory_limit" if report.memory_cap == caps[0]
+                            else "rebuild_memory_limit")
                 con.execute("reset memory_limit")
-                report.over_memory_cap, report.memory_cap, cap = report.memory_cap, "", ""
+                report.over_memory_cap, report.memory_cap, caps = report.memory_cap, "", ("", "")
                 report.timings.clear()
         if report.memory_cap:
             con.execute("reset memory_limit")
@@ -150,7 +153,15 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
     return report
 
 
-def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, cap: str) -> None:
+def _cap(con: duckdb.DuckDBPyConnection, report: TransformReport, cap: str) -> None:
+    if cap:
+        con.execute(f"set memory_limit = '{cap}'")  # validated by the [warehouse] *_memory_limit pattern
+    elif report.memory_cap:
+        con.execute("reset memory_limit")
+    report.memory_cap = cap
+
+
+def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, caps: tuple[str, str]) -> None:
     files = {layer: ordered(sorted((db.SQL_DIR / layer).glob("*.sql"))) for layer in LAYERS}
     every = [f for layer in LAYERS for f in files[layer]]
     model_files = files["intermediate"] + files["marts"]
@@ -162,9 +173,7 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
     sc = report.scope = scope.decide(con, every, [*keyed, USER_GROUPS], force_full=full or bool(derived))
     if derived:
         sc.reason = f"copilot_user_snapshots derived again ({derived})"
-    if not sc.full and cap:
-        con.execute(f"set memory_limit = '{cap}'")  # validated by [warehouse] incremental_memory_limit's pattern
-        report.memory_cap = cap
+    _cap(con, report, caps[1] if sc.full else caps[0])
     if not sc.full:
         # the users' groups first: a change there moves the report-date scope back
         scope.set_from_as_of(con, sc, None)
@@ -173,9 +182,8 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
         _run(con, report, groups, None, full=True)
         scope.set_from_as_of(con, sc, scope.user_group_changes(con))
         if report.memory_cap and scope.report_dates_in_scope(con, sc) > CAPPED_DATES:
-            log.info("the increment reaches back to %s: built without incremental_memory_limit", sc.from_as_of)
-            con.execute("reset memory_limit")
-            report.memory_cap = ""
+            log.info("the increment reaches back to %s: built under rebuild_memory_limit", sc.from_as_of)
+            _cap(con, report, caps[1])
         con.execute("drop table _prev_user_groups")
         model_files.remove(groups)
     log.debug("transform: %s", sc.describe())
@@ -190,46 +198,51 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
     scope.save(con, sc)
 
 
-def _chunks(con: duckdb.DuckDBPyConnection, inc: scope.Increment) -> list[tuple[date, date]]:
-    """Consecutive report dates (or weeks) of at most about CHUNK_ROWS user snapshots each, as [from, to)."""
+def _chunks(con: duckdb.DuckDBPyConnection, inc: scope.Increment, start: date | None) -> list[tuple[date, date]]:
+    """Consecutive report dates (or weeks) from `start` on, of at most about CHUNK_ROWS user snapshots each, as
+    [first, end) (the last chunk ends at date.max)."""
     weekly = inc.variable == "from_week"
     per = con.execute(
         "select d, sum(n) from (select case when ? then date_trunc('week', as_of)::date else as_of end as d, "
-        "count(*) as n from copilot_user_snapshots group by as_of) group by d order by d", [weekly]).fetchall()
+        "count(*) as n from copilot_user_snapshots group by as_of) where d >= ? group by d order by d",
+        [weekly, start or date.min]).fetchall()
     limit = CHUNK_ROWS // (WEEK_FACTOR if weekly else 1)
     out: list[tuple[date, date]] = []
-    start, rows = None, 0
+    first, rows = start, 0
     for d, n in per:
-        if start is not None and rows + n > limit:
-            out.append((start, d))
-            start, rows = None, 0
-        start, rows = start or d, rows + n
-    if start is not None:
-        out.append((start, date.max))
+        if first is not None and rows and rows + n > limit:
+            out.append((first, d))
+            first, rows = d, 0
+        first, rows = first or d, rows + n
+    out.append((first or date.min, date.max))
     return out
 
 
-def _build_in_chunks(con: duckdb.DuckDBPyConnection, table: str, sql: str, inc: scope.Increment, order: str) -> None:
-    """A full rebuild of an object keyed by report date or week: chunk by chunk of history, oldest first (the
-    `-- unique:` key keeps a row an earlier chunk built), so its joins and aggregates never hold all of it."""
+def _insert_in_chunks(con: duckdb.DuckDBPyConnection, table: str, sql: str, inc: scope.Increment, order: str,
+                      start: date | None, *, create: bool) -> int:
+    """Build the rows of an object keyed by report date or week from `start` on (None: all), chunk by chunk of
+    history, oldest first (the `-- unique:` key keeps a row an earlier chunk or build holds), so that its joins
+    and aggregates never hold all of it at once; `create`: (re)create the table first. Returns the chunks."""
     frm, to = inc.variable, "to_" + inc.variable.removeprefix("from_")
-    chunks = _chunks(con, inc)
-    if len(chunks) <= 1:
-        con.execute(f"create or replace table {table} as select * from (\n{sql}\n){order}")
-        return
     keep = " and ".join(f"t.{c} = b.{c}" for c in inc.unique)
     anti = f" where not exists (select 1 from {table} t where {keep})" if keep else ""
+    chunks = _chunks(con, inc, start)
     try:
-        con.execute(f"set variable {frm} = date '2000-01-01'")
-        con.execute(f"set variable {to} = date '2000-01-01'")  # an empty scope: the table's columns only
-        con.execute(f"create or replace table {table} as select * from (\n{sql}\n)")
         for first, end in chunks:
-            con.execute(f"set variable {frm} = ?::date", [first])
+            con.execute(f"set variable {frm} = ?::date", [None if first == date.min else first])
             con.execute(f"set variable {to} = ?::date", [None if end == date.max else end])
+            if create:
+                # created from the first chunk with rows: in DuckDB 2.0.0 a table created empty in a transaction
+                # and then appended to returns no rows to a filtered scan in that transaction (its zone maps)
+                con.execute(f"create or replace table {table} as select * from (\n{sql}\n){order}")
+                create = not con.execute(f"select exists (select 1 from {table})").fetchone()[0]
+                continue
             con.execute(f"insert into {table} by name select * from (\n{sql}\n) b{anti}{order}")
     finally:
-        con.execute(f"reset variable {frm}")
+        # back to the transform's scope (an incremental one keeps it for the objects after this one)
+        con.execute(f"set variable {frm} = ?::date", [start])
         con.execute(f"reset variable {to}")
+    return len(chunks)
 
 
 def _run(con: duckdb.DuckDBPyConnection, report: TransformReport, f: Path, inc: scope.Increment | None, *,
@@ -243,13 +256,12 @@ def _run(con: duckdb.DuckDBPyConnection, report: TransformReport, f: Path, inc: 
             con.execute(sql)
         else:
             order = f" order by {', '.join(inc.order)}" if inc.order else ""
-            if full:
-                _build_in_chunks(con, f.stem, sql, inc, order)
-            else:
+            start = None if full else con.execute(f"select getvariable('{inc.variable}')").fetchone()[0]
+            if not full:
                 con.execute(f"delete from {f.stem} where {inc.column} >= getvariable('{inc.variable}')")
-                keep = " and ".join(f"t.{c} = b.{c}" for c in inc.unique)
-                anti = f" where not exists (select 1 from {f.stem} t where {keep})" if keep else ""
-                con.execute(f"insert into {f.stem} by name select * from (\n{sql}\n) b{anti}{order}")
+            n = _insert_in_chunks(con, f.stem, sql, inc, order, start, create=full)
+            if n > 1:
+                log.debug("%s built in %d chunks of history", f.stem, n)
     except duckdb.Error as e:
         raise TransformError(f"{f.parent.name}/{f.name}: {e}",
                              out_of_memory=isinstance(e, duckdb.OutOfMemoryException)) from None
