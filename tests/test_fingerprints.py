@@ -7,7 +7,10 @@ with one file edited. Daily collections over HTTP from the simulator, as in test
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -17,6 +20,8 @@ from tests.test_incremental import _latest_as_of, _same_as_full_rebuild, daily  
 from warehouse import db, fingerprints
 from warehouse.config import JobFunctionRule, ModelConfig
 from warehouse.transform import LAYERS, _write_params, transform
+
+EXE = Path(sys.executable).parent / "copilot-usage"
 
 
 def _model_tables(path: str) -> dict[str, list[tuple]]:
@@ -156,10 +161,21 @@ def test_a_parameter_rebuilds_only_the_objects_that_read_it(collected, tmp_path:
     for day in range(10, 30):
         collect_day(day)
     assert step().scope.full
-    changed = cfg.model.model_copy(update={"min_group_size": cfg.model.min_group_size + 2})
-    s = transform(cfg.warehouse.path, changed).scope
     # the oracle: the marts whose SQL asks for min_group_size, and the heatmap, which reads marts
     readers = {f.stem for f in (db.SQL_DIR / "marts").glob("*.sql") if "'min_group_size'" in f.read_text()}
+    changed = cfg.model.model_copy(update={"min_group_size": cfg.model.min_group_size + 2})
+    # the command says which objects it rebuilds and why (the config with the new parameter)
+    changed_cfg = tmp_path / "changed.toml"
+    changed_cfg.write_text(Path(cfg.source).read_text() + f"\n[model]\nmin_group_size = {changed.min_group_size}\n")
+    run = subprocess.run([str(EXE), "transform", "--config", str(changed_cfg)], capture_output=True, text=True,
+                         env={**os.environ, "COLUMNS": "200"}, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"(incremental: no report date changed; {len(readers) + 1} object(s) rebuilt whole" in run.stdout
+    assert "  rebuilt whole: mart_usage_by_group: parameter min_group_size changed\n" in run.stdout
+    assert "  rebuilt whole: mart_acceptance_heatmap: reads mart_adoption_weekly, mart_stagnation, " \
+           "mart_usage_by_group, rebuilt\n" in run.stdout
+    transform(cfg.warehouse.path, cfg.model)  # and back, to see the scope below
+    s = transform(cfg.warehouse.path, changed).scope
     assert {"mart_usage_by_group", "mart_adoption_weekly", "mart_stagnation"} <= readers
     assert not s.full and set(s.rebuilt) == readers | {"mart_acceptance_heatmap"}
     assert {s.rebuilt[n] for n in readers} == {"parameter min_group_size changed"}
