@@ -134,10 +134,12 @@ def print_transform(result: JobResult) -> None:
         return
     for name, secs in report.timings:
         logging.getLogger("copilot_usage.transform").debug("%s %.2fs", name, secs)
-    how = f" ({report.scope.describe()}{', memory limit ' + report.memory_cap if report.memory_cap else ''})" \
-        if report.scope else ""
+    how = f" ({report.scope.describe(objects=False)}" \
+          f"{', memory limit ' + report.memory_cap if report.memory_cap else ''})" if report.scope else ""
     console.print(f"transform: {len(report.timings)} object(s) built in {report.seconds:.1f} s{escape(how)}"
                   + (f"; [red]{len(report.failed_checks)} check(s) failed[/]" if report.failed_checks else ""))
+    for name, why in (report.scope.rebuilt.items() if report.scope else ()):
+        console.print(f"  rebuilt whole: {name}: {escape(why)}")
     if report.over_memory_cap:
         console.print(f"  [yellow]the transform needed more than {report.over_memory_cap} "
                       "([warehouse] incremental_memory_limit or rebuild_memory_limit); it was built again "

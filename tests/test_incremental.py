@@ -2,7 +2,7 @@
 
 Daily collections over HTTP from the simulator, each followed by a transform, through the cases that move
 the scope: a new day, the same day collected again, concealed names replaced by clear ones, a manager
-renamed (which relabels history), nothing new, a `[model]` parameter changed. At the end a copy of the
+renamed (which relabels history), nothing new, a `[model]` parameter changed and back. At the end a copy of the
 warehouse is rebuilt from scratch and every mart and model table is compared row for row.
 """
 
@@ -24,7 +24,7 @@ from tests.conftest import END, IMPORTED_ONLY, marts, write_config
 from tests.simulated_warehouse import copy_warehouse
 from warehouse import db
 from warehouse import transform as transform_module
-from warehouse.config import Config, Secrets, load_config
+from warehouse.config import Config, ModelConfig, Secrets, load_config
 from warehouse.scope import NOTHING
 from warehouse.transform import TransformReport, transform
 
@@ -49,9 +49,9 @@ def _latest_as_of(cfg: Config) -> object:
         con.close()
 
 
-def _same_as_full_rebuild(cfg: Config, tmp: Path) -> None:
+def _same_as_full_rebuild(cfg: Config, tmp: Path, model: ModelConfig | None = None) -> None:
     full = copy_warehouse(cfg, tmp)
-    assert transform(full.warehouse.path, full.model, full=True).scope.full
+    assert transform(full.warehouse.path, model or full.model, full=True).scope.full
     built, rebuilt = marts(cfg.warehouse.path), marts(full.warehouse.path)
     assert set(built) >= {"mart_usage_by_group", "mart_adoption_weekly", "mart_stagnation"}
     assert [name for name, rows in built.items() if not rows and name not in IMPORTED_ONLY] == []  # no import here
@@ -145,7 +145,7 @@ def _checks_see_the_scope(path: Path) -> None:
         con.close()
 
 
-def test_a_manager_renamed_relabels_history_and_a_parameter_change_rebuilds_all(daily, tmp_path: Path):
+def test_a_manager_renamed_relabels_history_and_a_parameter_change_rebuilds_its_readers(daily, tmp_path: Path):
     cfg, sim, tenant, collect_day, step = daily
     for day in range(10, 30):
         collect_day(day)
@@ -170,11 +170,14 @@ def test_a_manager_renamed_relabels_history_and_a_parameter_change_rebuilds_all(
     assert f"Renamed Boss ({tenant.upn[boss]})" in teams and before not in teams  # in every snapshot, old ones too
     _same_as_full_rebuild(cfg, tmp_path / "full")
 
+    # a parameter rebuilds what reads it (tests/test_fingerprints.py), and back
     changed = cfg.model.model_copy(update={"min_group_size": cfg.model.min_group_size + 2})
     r = transform(cfg.warehouse.path, changed)
-    assert r.scope.full and r.scope.reason == "the model or its [model] parameters changed"
-    assert not transform(cfg.warehouse.path, changed).scope.full
-    assert transform(cfg.warehouse.path, cfg.model).scope.full  # and back
+    assert not r.scope.full and r.scope.rebuilt["mart_usage_by_group"] == "parameter min_group_size changed"
+    assert transform(cfg.warehouse.path, changed).scope.rebuilt == {}
+    assert transform(cfg.warehouse.path, cfg.model).scope.rebuilt["mart_usage_by_group"] == \
+        "parameter min_group_size changed"
+    _same_as_full_rebuild(cfg, tmp_path / "full-back")
 
 
 def _restated(text: str, late: dt.date, users: int) -> tuple[str, int]:

@@ -9,27 +9,27 @@ the earliest changed report date and week on, and keeps the rest:
 - weeks from the earliest week that holds such a date, or whose 28-day window holds an activity date the
   calendar gained or lost (`scope/changed_activity.sql`).
 
-Anything else (the first transform, a model SQL file or a `[model]` parameter changed, a model table missing,
-`transform --full`) rebuilds everything. `_transform_state` remembers the fingerprint of the model and the
-newest load the last transform saw.
+An object whose fingerprint changed (its SQL, a `[model]` parameter it reads, or an object it reads: see
+`fingerprints`) is rebuilt whole, and so is everything downstream of it; the others keep the incremental path.
+The first transform (of this release too: an upgrade), a model table missing and `transform --full` rebuild
+everything. `_transform_objects` keeps each object's fingerprint, `_transform_state` the newest load the last
+transform saw.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 
-from . import db
+from . import db, fingerprints
 
 INCREMENT = re.compile(r"^-- increment: (\w+) >= (\w+)\s*$", re.MULTILINE)
 UNIQUE = re.compile(r"^-- unique: ([\w, ]+)$", re.MULTILINE)
 ORDER = re.compile(r"^-- order: ([\w, ]+)$", re.MULTILINE)
-PARAM_TABLES = ("_model_params", "_job_function_strip", "_job_function_rules", "_job_function_overrides")
 NOTHING = date.max  # a scope that selects no report date or week
 
 
@@ -62,53 +62,62 @@ class Scope:
 
     full: bool
     reason: str
-    fingerprint: str = ""  # of the model files and parameters this transform builds with (saved at the end)
+    prints: dict[str, fingerprints.Print] = field(default_factory=dict)  # this transform's (saved at the end)
     from_as_of: date | None = None
     from_week: date | None = None
+    rebuilt: dict[str, str] = field(default_factory=dict)  # incremental: model tables rebuilt whole -> why
 
-    def describe(self) -> str:
+    def whole(self, name: str) -> bool:
+        """Whether this transform rebuilds the object `name` whole rather than its changed rows."""
+        return self.full or name in self.rebuilt
+
+    def describe(self, objects: bool = True) -> str:
+        """One line; `objects`: with the objects rebuilt whole and why."""
         if self.full:
             return f"full rebuild: {self.reason}"
-        if self.from_as_of in (None, NOTHING):
-            return "incremental: no report date changed"
-        return f"incremental from report date {self.from_as_of} and week {self.from_week}"
-
-
-def fingerprint(con: duckdb.DuckDBPyConnection, files: list[Path]) -> str:
-    """A hash of the model's SQL and its parameters: when it changes, history must be rebuilt."""
-    h = hashlib.sha256()
-    for f in files:
-        h.update(f"{f.parent.name}/{f.name}\0{f.read_text()}\0".encode())
-    for t in PARAM_TABLES:
-        h.update(repr(con.execute(f"select * from {t} order by all").fetchall()).encode())  # noqa: S608
-    return h.hexdigest()
-
-
-def _fingerprint_saved(con: duckdb.DuckDBPyConnection) -> str | None:
-    if not con.execute("select 1 from duckdb_tables() where table_name = '_transform_state'").fetchone():
-        return None
-    return con.execute("select fingerprint from _transform_state").fetchone()[0]
+        how = (f"from report date {self.from_as_of} and week {self.from_week}"
+               if self.from_as_of not in (None, NOTHING) else "no report date changed")
+        if self.rebuilt:
+            how += f"; {len(self.rebuilt)} object(s) rebuilt whole"
+            if objects:
+                how += f" ({'; '.join(f'{n}: {r}' for n, r in self.rebuilt.items())})"
+        return f"incremental: {how}"
 
 
 def _query(name: str) -> str:
     return (db.SQL_DIR / "scope" / f"{name}.sql").read_text()
 
 
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return con.execute("select 1 from duckdb_tables() where table_name = ?", [table]).fetchone() is not None
+
+
+def _migrated(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The migrations applied since the last transform (by it, or by a collection before it): name -> SQL."""
+    names = con.execute("select name from _migrations where applied_at > (select transformed_at from "
+                        "_transform_state) order by name").fetchall()
+    return {n: (db.SQL_DIR / "migrations" / n).read_text() for (n,) in names}
+
+
 def decide(con: duckdb.DuckDBPyConnection, files: list[Path], tables: list[str], *, force_full: bool) -> Scope:
-    """Full or incremental, and for incremental the report dates with new loads (user changes come later)."""
-    saved, now = _fingerprint_saved(con), fingerprint(con, files)
-    missing = [t for t in tables if not con.execute(
-        "select 1 from duckdb_tables() where table_name = ?", [t]).fetchone()]
+    """Full or incremental; for incremental the model tables to rebuild whole (their fingerprint changed, or
+    they read a table that a migration applied since the last transform changed; in build order) and the
+    report dates with new loads (user changes come later)."""
+    now = fingerprints.compute(con, files)
+    missing = [t for t in tables if not _exists(con, t)]
     if force_full:
         return Scope(True, "asked for", now)
-    if saved is None:
+    if not _exists(con, "_transform_state"):
         return Scope(True, "first transform", now)
-    if saved != now:
-        return Scope(True, "the model or its [model] parameters changed", now)
+    before = fingerprints.saved(con)
+    if not before:
+        return Scope(True, "no object fingerprints saved yet (a warehouse built by an earlier release)", now)
     if missing:
         return Scope(True, f"{', '.join(missing)} missing", now)
+    changed = fingerprints.changes(now, before, fingerprints.touched(_migrated(con), now, files))
+    rebuilt = {n: why for n, why in changed.items() if now[n].layer != "staging"}  # views are recreated anyway
     new = con.execute(_query("new_loads")).fetchone()[0]
-    return Scope(False, "", now, from_as_of=new or NOTHING)
+    return Scope(False, "", now, from_as_of=new or NOTHING, rebuilt=rebuilt)
 
 
 def set_from_as_of(con: duckdb.DuckDBPyConnection, scope: Scope, candidate: date | None) -> None:
@@ -145,9 +154,11 @@ def set_from_week(con: duckdb.DuckDBPyConnection, scope: Scope, *activity: date 
 
 
 def save(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
-    """Remember the model fingerprint and the newest Copilot user-detail load (or import) this transform covered."""
+    """Remember the objects' fingerprints and the newest Copilot user-detail load (or import) this transform
+    covered."""
     newest = ("greatest((select max(_loaded_at) from raw_copilot_usage_user_detail), "
               "(select max(_loaded_at) from raw_import_copilot_usage))")
     con.execute(f"create or replace table _transform_state as select ? as fingerprint, "
                 f"coalesce({newest}, '-infinity'::timestamptz) as loaded_at, now() as transformed_at",
-                [scope.fingerprint])
+                [fingerprints.model_fingerprint(scope.prints)])
+    fingerprints.save(con, scope.prints)

@@ -12,7 +12,7 @@ from statistics import NormalDist
 
 import duckdb
 
-from . import db, scope, snapshots
+from . import db, fingerprints, scope, snapshots
 from .config import ModelConfig
 
 LAYERS = ("staging", "intermediate", "marts")
@@ -142,7 +142,11 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
                 report.timings.clear()
         if report.memory_cap:
             con.execute("reset memory_limit")
-        # the checks see the same scope: the rows this transform wrote (older rows were checked when written)
+        # the checks see the same scope: the rows this transform wrote (older rows were checked when written);
+        # all rows when an object was rebuilt whole
+        if report.scope and report.scope.rebuilt:
+            con.execute("set variable from_as_of = null::date")
+            con.execute("set variable from_week = null::date")
         for f in sorted((db.SQL_DIR / "checks").glob("*.sql")):
             n = con.execute(f"select count(*) from ({f.read_text().rstrip().rstrip(';')})").fetchone()[0]
             if n:
@@ -170,13 +174,22 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
     increments = {f: scope.increment_of(f.read_text()) for f in model_files}
     keyed = [f.stem for f, inc in increments.items() if inc]
     derived = snapshots.ensure_current(con)  # the typed Copilot user detail, derived again if its SQL changed
-    sc = report.scope = scope.decide(con, every, [*keyed, USER_GROUPS], force_full=full or bool(derived))
+    try:
+        sc = report.scope = scope.decide(con, every, [*keyed, USER_GROUPS], force_full=full or bool(derived))
+    except fingerprints.CircularReference as e:
+        raise TransformError(str(e)) from None
     if derived:
         sc.reason = f"copilot_user_snapshots derived again ({derived})"
-    _cap(con, report, caps[1] if sc.full else caps[0])
+    for name, why in sc.rebuilt.items():
+        log.info("transform: %s rebuilt whole: %s", name, why)
+    # a full rebuild, or an incremental table rebuilt whole, runs under the rebuild's limit (it builds in chunks)
+    whole = sc.full or any(increments[f] for f in model_files if f.stem in sc.rebuilt)
+    _cap(con, report, caps[1] if whole else caps[0])
     if not sc.full:
-        # the users' groups first: a change there moves the report-date scope back
         scope.set_from_as_of(con, sc, None)
+    if not sc.full and not sc.whole(USER_GROUPS):
+        # the users' groups first: a change there moves the report-date scope back (rebuilt whole, they are
+        # built in order below, and only what reads them, rebuilt whole too, would care about their changes)
         con.execute(f"alter table {USER_GROUPS} rename to _prev_user_groups")
         groups = next(f for f in model_files if f.stem == USER_GROUPS)
         _run(con, report, groups, None, full=True)
@@ -191,10 +204,16 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
         inc = increments[f]
         if inc and inc.variable == "from_week" and not sc.full and sc.from_week is None:
             raise TransformError(f"{f.name} is built by week before {CALENDAR} has set the week scope")
-        before = scope.changed_activity(con) if f.stem == CALENDAR and not sc.full else None
-        _run(con, report, f, inc, full=sc.full)
+        # the calendar's changed activity dates widen the week scope; rebuilt whole, everything reading it is too,
+        # so the weeks of the others follow from the report dates alone
+        diff = f.stem == CALENDAR and not sc.whole(CALENDAR)
+        before = scope.changed_activity(con) if diff else None
+        if sc.whole(f.stem) and not sc.full:
+            _run_whole(con, report, f, inc, sc)
+        else:
+            _run(con, report, f, inc, full=sc.full)
         if f.stem == CALENDAR and not sc.full:
-            scope.set_from_week(con, sc, before, scope.changed_activity(con))
+            scope.set_from_week(con, sc, *((before, scope.changed_activity(con)) if diff else ()))
     scope.save(con, sc)
 
 
@@ -243,6 +262,17 @@ def _insert_in_chunks(con: duckdb.DuckDBPyConnection, table: str, sql: str, inc:
         con.execute(f"set variable {frm} = ?::date", [start])
         con.execute(f"reset variable {to}")
     return len(chunks)
+
+
+def _run_whole(con: duckdb.DuckDBPyConnection, report: TransformReport, f: Path, inc: scope.Increment | None,
+               sc: scope.Scope) -> None:
+    """An object rebuilt whole within an incremental transform: its SQL (and the staging views it reads) sees
+    every report date and week, as in a full rebuild; the others' scope is set again afterwards."""
+    con.execute("set variable from_as_of = null::date")
+    con.execute("set variable from_week = null::date")
+    _run(con, report, f, inc, full=True)
+    con.execute("set variable from_as_of = ?::date", [sc.from_as_of])
+    con.execute("set variable from_week = ?::date", [sc.from_week])
 
 
 def _run(con: duckdb.DuckDBPyConnection, report: TransformReport, f: Path, inc: scope.Increment | None, *,
