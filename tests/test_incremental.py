@@ -2,7 +2,7 @@
 
 Daily collections over HTTP from the simulator, each followed by a transform, through the cases that move
 the scope: a new day, the same day collected again, concealed names replaced by clear ones, a manager
-renamed (which relabels history), nothing new, a `[model]` parameter changed. At the end a copy of the
+renamed (which relabels rows, not rebuilds them), nothing new, a `[model]` parameter changed. At the end a copy of the
 warehouse is rebuilt from scratch and every mart and model table is compared row for row.
 """
 
@@ -135,29 +135,58 @@ def _checks_see_the_scope(path: Path) -> None:
         con.close()
 
 
-def test_a_manager_renamed_relabels_history_and_a_parameter_change_rebuilds_all(daily, tmp_path: Path):
+def _labels_of(cfg: Config, group_id: str) -> dict[str, set[str]]:
+    """The group_name of every row of a manager team (by its group_id), per mart that has manager rows."""
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("select table_name from duckdb_columns() where column_name = 'group_id' "
+                                            "and table_name like 'mart\\_%' escape '\\'").fetchall()]
+        return {t: {r[0] for r in con.execute(f"select distinct group_name from {t} "  # noqa: S608
+                                               "where dimension = 'manager' and group_id = ?", [group_id]).fetchall()}
+                for t in tables}
+    finally:
+        con.close()
+
+
+def _any_row_named(cfg: Config, label: str) -> list[str]:
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("select distinct table_name from duckdb_columns() "
+                                            "where column_name = 'group_name'").fetchall()]
+        return [t for t in tables if con.execute(f"select count(*) from {t} where group_name = ?",  # noqa: S608
+                                                 [label]).fetchone()[0]]
+    finally:
+        con.close()
+
+
+def test_a_renamed_manager_relabels_no_history_and_a_parameter_change_rebuilds_all(daily, tmp_path: Path):
     cfg, sim, tenant, collect_day, step = daily
     for day in range(10, 30):
         collect_day(day)
     assert step().scope.full
-    # the biggest manager's new display name reaches the warehouse with the next full users sync
-    boss = int(np.bincount(tenant.manager[tenant.manager >= 0]).argmax())
+    # a manager changes name and sign-in name: users/delta reports one changed item, the manager's own, and the
+    # Copilot report lists them under the new UPN, with last-activity dates from earlier weeks (the biggest such team)
+    monday = 30 - tenant.date(30).weekday()
+    last = tenant.state(29).last_active
+    sizes = np.bincount(tenant.manager[tenant.manager >= 0], minlength=tenant.n)
+    boss = max((m for m in np.flatnonzero(sizes >= cfg.model.min_group_size).tolist()
+                if tenant.licensed(30)[m] and ((last[m] >= 0) & (last[m] < monday - 7)).any()), key=lambda m: sizes[m])
     before = f"{tenant.display[boss]} ({tenant.upn[boss]})"
-    tenant.display[boss] = "Renamed Boss"
-    con = duckdb.connect(cfg.warehouse.path)
-    con.execute("delete from _delta_links")
-    first_as_of = con.execute("select min(as_of) from int_copilot_snapshots").fetchone()[0]
-    con.close()
+    after = "Renamed Boss (renamed.boss@contoso.example)"
+    assert _labels_of(cfg, tenant.ids[boss])["mart_adoption_weekly"] == {before}
+    tenant.rename(boss, 30, "Renamed Boss", "renamed.boss@contoso.example")
     collect_day(30)
-    # a relabel reaching back to the first snapshot (20 report dates) is built without incremental_memory_limit
+    # the team is keyed by the manager's Entra id: only the new day is built, and no history relabelled by rebuild
     r = step()
-    assert r.memory_cap == "" and r.over_memory_cap == ""
+    assert r.memory_cap == cfg.warehouse.incremental_memory_limit
     s = r.scope
-    assert not s.full and s.from_as_of == first_as_of, s.describe()
-    con = duckdb.connect(cfg.warehouse.path, read_only=True)
-    teams = {r[0] for r in con.execute("select distinct manager_team from int_user_snapshot").fetchall()}
-    con.close()
-    assert f"Renamed Boss ({tenant.upn[boss]})" in teams and before not in teams  # in every snapshot, old ones too
+    assert not s.full and s.from_as_of == _latest_as_of(cfg), s.describe()
+    assert s.from_week == s.from_as_of - dt.timedelta(days=s.from_as_of.weekday()), s.describe()
+    labels = _labels_of(cfg, tenant.ids[boss])
+    assert {"mart_usage_by_group", "mart_adoption_weekly", "mart_stagnation", "mart_acceptance_heatmap"} <= {
+        t for t, names in labels.items() if names}
+    assert all(names <= {after} for names in labels.values()), labels  # every row of the team, old ones too
+    assert _any_row_named(cfg, before) == []
     _same_as_full_rebuild(cfg, tmp_path / "full")
 
     changed = cfg.model.model_copy(update={"min_group_size": cfg.model.min_group_size + 2})

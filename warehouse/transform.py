@@ -11,7 +11,7 @@ from statistics import NormalDist
 
 import duckdb
 
-from . import db, scope
+from . import db, labels, scope
 from .config import ModelConfig
 
 LAYERS = ("staging", "intermediate", "marts")
@@ -151,6 +151,7 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
     model_files = files["intermediate"] + files["marts"]
     for f in files["staging"]:
         _run(con, report, f, None, full=True)
+    labels.remember(con)
     increments = {f: scope.increment_of(f.read_text()) for f in model_files}
     keyed = [f.stem for f, inc in increments.items() if inc]
     sc = report.scope = scope.decide(con, every, [*keyed, USER_GROUPS], force_full=full)
@@ -177,8 +178,13 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
             raise TransformError(f"{f.name} is built by week before {CALENDAR} has set the week scope")
         before = scope.changed_activity(con) if f.stem == CALENDAR and not sc.full else None
         _run(con, report, f, inc, full=sc.full)
+        if f.stem == labels.LABELS:
+            labels.attach(con)  # before the marts: mart_stagnation takes the champions by group_id
+        elif inc and not sc.full:
+            labels.relabel(con, f.stem)  # a renamed manager team's kept rows, before the marts that read them
         if f.stem == CALENDAR and not sc.full:
             scope.set_from_week(con, sc, before, scope.changed_activity(con))
+    labels.forget(con)
     scope.save(con, sc)
 
 
