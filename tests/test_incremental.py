@@ -17,13 +17,16 @@ import duckdb
 import numpy as np
 import pytest
 
+from alerts.run import run_alerts
 from connector.collect import collect
 from connector.simulator.server import Fault, Simulator
 from connector.simulator.tenant import Tenant
 from tests.conftest import END, IMPORTED_ONLY, marts, write_config
 from tests.simulated_warehouse import copy_warehouse
 from warehouse import db
+from warehouse.champions import import_champions, list_champions
 from warehouse.config import Config, Secrets, load_config
+from warehouse.followups import list_followups
 from warehouse.scope import NOTHING
 from warehouse.transform import TransformReport, transform
 
@@ -230,3 +233,68 @@ def test_activity_reported_late_rebuilds_the_earlier_weeks_it_falls_in(daily, tm
     assert not s.full and s.from_as_of == _latest_as_of(cfg)
     assert s.from_week == late - dt.timedelta(days=late.weekday()) < s.from_as_of - dt.timedelta(days=7)
     _same_as_full_rebuild(cfg, tmp_path / "full")
+
+
+def test_a_renamed_manager_keeps_the_champion_and_follow_up_and_the_next_mail_goes_to_them(daily, tmp_path: Path,
+                                                                                         smtpd):
+    cfg, sim, tenant, collect_day, _ = daily
+    ctl, box = smtpd
+    # two weeks of lookback, so that the few weeks collected flag some manager teams
+    text = Path(cfg.source).read_text().replace("min_licensed_days = 7\n",
+                                                 "min_licensed_days = 7\nlookback_weeks = 2\n")
+    Path(cfg.source).write_text(text + (
+        '[alerts]\nfrom_address = "copilot@contoso.example"\ndimensions = ["manager"]\n'
+        f'fallback_address = "adoption@contoso.example"\n[alerts.smtp]\nhost = "127.0.0.1"\nport = {ctl.port}\n'
+        'starttls = false\n'))
+    cfg = load_config(cfg.source)
+
+    def step() -> TransformReport:
+        r = transform(cfg.warehouse.path, cfg.model)
+        assert r.failed_checks == []
+        return r
+
+    for day in range(10, 30):
+        collect_day(day)
+    assert step().scope.full
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    team = con.execute("select group_id, group_name from mart_stagnation where dimension = 'manager' and flagged "
+                       "and week_start = (select max(week_start) from mart_stagnation) "
+                       "order by impact desc, group_id limit 1").fetchone()
+    con.close()
+    assert team is not None, "no flagged manager team to rename"
+    boss = tenant.ids.index(team[0])
+    assert team[1] == f"{tenant.display[boss]} ({tenant.upn[boss]})"
+    # the champion is named by the manager's UPN; the import resolves it to the team's Entra id
+    csv_path = tmp_path / "champions.csv"
+    csv_path.write_text("dimension,group_name,champion_name,champion_email\n"
+                        f"manager,{tenant.upn[boss].upper()},Team Champion,team.champion@contoso.example\n")
+    imported = import_champions(cfg, csv_path)
+    assert imported.errors == [] and imported.saved == 1
+    assert [(c.group_id, c.group_name) for c in list_champions(cfg)] == [team]
+    assert run_alerts(cfg).exit_code == 0
+    assert [str(m["To"].addresses[0].addr_spec) for m in box.messages if team[1] in str(m["Subject"])] == [
+        "team.champion@contoso.example"]
+    (opened,) = [f for f in list_followups(cfg) if f.group_id == team[0]]
+
+    after = "Renamed Boss (renamed.boss@contoso.example)"
+    tenant.rename(boss, 30, "Renamed Boss", "renamed.boss@contoso.example")
+    for day in (30, 31, 32):  # to Sunday: one more complete week
+        collect_day(day)
+        assert not step().scope.full
+    (champ,) = list_champions(cfg)
+    assert (champ.group_id, champ.group_name, champ.champion_email) == (team[0], after,
+                                                                        "team.champion@contoso.example")
+    (kept,) = [f for f in list_followups(cfg) if f.group_id == team[0]]
+    assert (kept.id, kept.group_name, kept.champion_email) == (opened.id, after, "team.champion@contoso.example")
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    still = con.execute("select flagged from mart_stagnation where dimension = 'manager' and group_id = ? "
+                        "and week_start = (select max(week_start) from mart_stagnation)", [team[0]]).fetchone()
+    con.close()
+    assert still == (True,), "the renamed team is no longer flagged: pick a seed where it stays flagged"
+    n = len(box.messages)
+    result = run_alerts(cfg)
+    assert result.exit_code == 0 and result.week_start > opened.episode_start
+    mails = [m for m in box.messages[n:] if after in str(m["Subject"]) or after in m.get_body(("plain",)).get_content()]
+    assert [str(m["To"].addresses[0].addr_spec) for m in mails] == ["team.champion@contoso.example"]
+    assert all(team[1] not in m.get_body(("plain",)).get_content() for m in box.messages[n:])
+    assert [f.id for f in list_followups(cfg) if f.group_id == team[0]] == [opened.id]  # the same episode
