@@ -163,8 +163,9 @@ def unmatched(con: duckdb.DuckDBPyConnection) -> tuple[object, list[tuple[str, s
 
 def resolve(con: duckdb.DuckDBPyConnection, ch: Champion) -> Champion:
     """The champion with its group's id: a department's or job function's is its name; a manager team named by
-    its label, the manager's UPN or Entra id gets the manager's id and the team's current label. A team not
-    found keeps group_id None (unknown_group then says so)."""
+    its label, the manager's UPN or Entra id gets the manager's id and the team's current label; any other name
+    is its own key, as the team without a manager's ("Unassigned") is (unknown_group says when there is no such
+    group). Before the first transform a manager team keeps group_id None: that transform resolves it."""
     if ch.dimension != "manager":
         return replace(ch, group_id=ch.group_name)
     if not con.execute("select 1 from duckdb_tables() where table_name = 'int_manager_labels'").fetchone():
@@ -172,7 +173,7 @@ def resolve(con: duckdb.DuckDBPyConnection, ch: Champion) -> Champion:
     row = con.execute("select manager_id, label from int_manager_labels where label = ? or upn_key = lower(trim(?)) "
                       "or manager_id = ? order by label = ? desc limit 1",
                       [ch.group_name, ch.group_name, ch.group_name, ch.group_name]).fetchone()
-    return replace(ch, group_id=row[0], group_name=row[1]) if row else ch
+    return replace(ch, group_id=row[0], group_name=row[1]) if row else replace(ch, group_id=ch.group_name)
 
 
 def unknown_group(known: dict[str, list[str]], dimension: str, group_name: str) -> str | None:
