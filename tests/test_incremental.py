@@ -2,7 +2,8 @@
 
 Daily collections over HTTP from the simulator, each followed by a transform, through the cases that move
 the scope: a new day, the same day collected again, concealed names replaced by clear ones, a manager
-renamed (which relabels history), nothing new, a `[model]` parameter changed and back. At the end a copy of the
+renamed (which relabels rows, not rebuilds them), nothing new, a `[model]` parameter changed and back. At the end a
+copy of the
 warehouse is rebuilt from scratch and every mart and model table is compared row for row.
 """
 
@@ -17,6 +18,7 @@ import duckdb
 import numpy as np
 import pytest
 
+from alerts.run import run_alerts
 from connector.collect import collect
 from connector.simulator.server import Fault, Simulator
 from connector.simulator.tenant import Tenant
@@ -24,7 +26,9 @@ from tests.conftest import END, IMPORTED_ONLY, marts, write_config
 from tests.simulated_warehouse import copy_warehouse
 from warehouse import db
 from warehouse import transform as transform_module
+from warehouse.champions import import_champions, list_champions
 from warehouse.config import Config, ModelConfig, Secrets, load_config
+from warehouse.followups import list_followups
 from warehouse.scope import NOTHING
 from warehouse.transform import TransformReport, transform
 
@@ -145,29 +149,58 @@ def _checks_see_the_scope(path: Path) -> None:
         con.close()
 
 
-def test_a_manager_renamed_relabels_history_and_a_parameter_change_rebuilds_its_readers(daily, tmp_path: Path):
+def _labels_of(cfg: Config, group_id: str) -> dict[str, set[str]]:
+    """The group_name of every row of a manager team (by its group_id), per mart that has manager rows."""
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("select table_name from duckdb_columns() where column_name = 'group_id' "
+                                            "and table_name like 'mart\\_%' escape '\\'").fetchall()]
+        return {t: {r[0] for r in con.execute(f"select distinct group_name from {t} "  # noqa: S608
+                                               "where dimension = 'manager' and group_id = ?", [group_id]).fetchall()}
+                for t in tables}
+    finally:
+        con.close()
+
+
+def _any_row_named(cfg: Config, label: str) -> list[str]:
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("select distinct table_name from duckdb_columns() "
+                                            "where column_name = 'group_name'").fetchall()]
+        return [t for t in tables if con.execute(f"select count(*) from {t} where group_name = ?",  # noqa: S608
+                                                 [label]).fetchone()[0]]
+    finally:
+        con.close()
+
+
+def test_a_renamed_manager_relabels_no_history_and_a_parameter_change_rebuilds_its_readers(daily, tmp_path: Path):
     cfg, sim, tenant, collect_day, step = daily
     for day in range(10, 30):
         collect_day(day)
     assert step().scope.full
-    # the biggest manager's new display name reaches the warehouse with the next full users sync
-    boss = int(np.bincount(tenant.manager[tenant.manager >= 0]).argmax())
+    # a manager changes name and sign-in name: users/delta reports one changed item, the manager's own, and the
+    # Copilot report lists them under the new UPN, with last-activity dates from earlier weeks (the biggest such team)
+    monday = 30 - tenant.date(30).weekday()
+    last = tenant.state(29).last_active
+    sizes = np.bincount(tenant.manager[tenant.manager >= 0], minlength=tenant.n)
+    boss = max((m for m in np.flatnonzero(sizes >= cfg.model.min_group_size).tolist()
+                if tenant.licensed(30)[m] and ((last[m] >= 0) & (last[m] < monday - 7)).any()), key=lambda m: sizes[m])
     before = f"{tenant.display[boss]} ({tenant.upn[boss]})"
-    tenant.display[boss] = "Renamed Boss"
-    con = duckdb.connect(cfg.warehouse.path)
-    con.execute("delete from _delta_links")
-    first_as_of = con.execute("select min(as_of) from int_copilot_snapshots").fetchone()[0]
-    con.close()
+    after = "Renamed Boss (renamed.boss@contoso.example)"
+    assert _labels_of(cfg, tenant.ids[boss])["mart_adoption_weekly"] == {before}
+    tenant.rename(boss, 30, "Renamed Boss", "renamed.boss@contoso.example")
     collect_day(30)
-    # a relabel reaching back to the first snapshot (20 report dates) is built without incremental_memory_limit
+    # the team is keyed by the manager's Entra id: only the new day is built, and no history relabelled by rebuild
     r = step()
-    assert r.memory_cap == "" and r.over_memory_cap == ""
+    assert r.memory_cap == cfg.warehouse.incremental_memory_limit
     s = r.scope
-    assert not s.full and s.from_as_of == first_as_of, s.describe()
-    con = duckdb.connect(cfg.warehouse.path, read_only=True)
-    teams = {r[0] for r in con.execute("select distinct manager_team from int_user_snapshot").fetchall()}
-    con.close()
-    assert f"Renamed Boss ({tenant.upn[boss]})" in teams and before not in teams  # in every snapshot, old ones too
+    assert not s.full and s.from_as_of == _latest_as_of(cfg), s.describe()
+    assert s.from_week == s.from_as_of - dt.timedelta(days=s.from_as_of.weekday()), s.describe()
+    labels = _labels_of(cfg, tenant.ids[boss])
+    assert {"mart_usage_by_group", "mart_adoption_weekly", "mart_stagnation", "mart_acceptance_heatmap"} <= {
+        t for t, names in labels.items() if names}
+    assert all(names <= {after} for names in labels.values()), labels  # every row of the team, old ones too
+    assert _any_row_named(cfg, before) == []
     _same_as_full_rebuild(cfg, tmp_path / "full")
 
     # a parameter rebuilds what reads it (tests/test_fingerprints.py), and back
@@ -214,3 +247,68 @@ def test_activity_reported_late_rebuilds_the_earlier_weeks_it_falls_in(daily, tm
     assert not s.full and s.from_as_of == _latest_as_of(cfg)
     assert s.from_week == late - dt.timedelta(days=late.weekday()) < s.from_as_of - dt.timedelta(days=7)
     _same_as_full_rebuild(cfg, tmp_path / "full")
+
+
+def test_a_renamed_manager_keeps_the_champion_and_follow_up_and_the_next_mail_goes_to_them(daily, tmp_path: Path,
+                                                                                         smtpd):
+    cfg, sim, tenant, collect_day, _ = daily
+    ctl, box = smtpd
+    # two weeks of lookback, so that the few weeks collected flag some manager teams
+    text = Path(cfg.source).read_text().replace("min_licensed_days = 7\n",
+                                                 "min_licensed_days = 7\nlookback_weeks = 2\n")
+    Path(cfg.source).write_text(text + (
+        '[alerts]\nfrom_address = "copilot@contoso.example"\ndimensions = ["manager"]\n'
+        f'fallback_address = "adoption@contoso.example"\n[alerts.smtp]\nhost = "127.0.0.1"\nport = {ctl.port}\n'
+        'starttls = false\n'))
+    cfg = load_config(cfg.source)
+
+    def step() -> TransformReport:
+        r = transform(cfg.warehouse.path, cfg.model)
+        assert r.failed_checks == []
+        return r
+
+    for day in range(10, 30):
+        collect_day(day)
+    assert step().scope.full
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    team = con.execute("select group_id, group_name from mart_stagnation where dimension = 'manager' and flagged "
+                       "and week_start = (select max(week_start) from mart_stagnation) "
+                       "order by impact desc, group_id limit 1").fetchone()
+    con.close()
+    assert team is not None, "no flagged manager team to rename"
+    boss = tenant.ids.index(team[0])
+    assert team[1] == f"{tenant.display[boss]} ({tenant.upn[boss]})"
+    # the champion is named by the manager's UPN; the import resolves it to the team's Entra id
+    csv_path = tmp_path / "champions.csv"
+    csv_path.write_text("dimension,group_name,champion_name,champion_email\n"
+                        f"manager,{tenant.upn[boss].upper()},Team Champion,team.champion@contoso.example\n")
+    imported = import_champions(cfg, csv_path)
+    assert imported.errors == [] and imported.saved == 1
+    assert [(c.group_id, c.group_name) for c in list_champions(cfg)] == [team]
+    assert run_alerts(cfg).exit_code == 0
+    assert [str(m["To"].addresses[0].addr_spec) for m in box.messages if team[1] in str(m["Subject"])] == [
+        "team.champion@contoso.example"]
+    (opened,) = [f for f in list_followups(cfg) if f.group_id == team[0]]
+
+    after = "Renamed Boss (renamed.boss@contoso.example)"
+    tenant.rename(boss, 30, "Renamed Boss", "renamed.boss@contoso.example")
+    for day in (30, 31, 32):  # to Sunday: one more complete week
+        collect_day(day)
+        assert not step().scope.full
+    (champ,) = list_champions(cfg)
+    assert (champ.group_id, champ.group_name, champ.champion_email) == (team[0], after,
+                                                                        "team.champion@contoso.example")
+    (kept,) = [f for f in list_followups(cfg) if f.group_id == team[0]]
+    assert (kept.id, kept.group_name, kept.champion_email) == (opened.id, after, "team.champion@contoso.example")
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    still = con.execute("select flagged from mart_stagnation where dimension = 'manager' and group_id = ? "
+                        "and week_start = (select max(week_start) from mart_stagnation)", [team[0]]).fetchone()
+    con.close()
+    assert still == (True,), "the renamed team is no longer flagged: pick a seed where it stays flagged"
+    n = len(box.messages)
+    result = run_alerts(cfg)
+    assert result.exit_code == 0 and result.week_start > opened.episode_start
+    mails = [m for m in box.messages[n:] if after in str(m["Subject"]) or after in m.get_body(("plain",)).get_content()]
+    assert [str(m["To"].addresses[0].addr_spec) for m in mails] == ["team.champion@contoso.example"]
+    assert all(team[1] not in m.get_body(("plain",)).get_content() for m in box.messages[n:])
+    assert [f.id for f in list_followups(cfg) if f.group_id == team[0]] == [opened.id]  # the same episode

@@ -1,11 +1,17 @@
-"""Champions per group: import a CSV (every line validated, bad lines reported by number), upsert, list, edit."""
+"""Champions per group: import a CSV (every line validated, bad lines reported by number), upsert, list, edit.
+
+A champion attaches to a group by (dimension, group_id). A manager team's group_id is the manager's Entra id: the
+file names the team by its label "Name (upn)" or by the manager's UPN, and the import resolves it to the id
+(int_manager_labels), so the champion stays with the team when the manager is renamed. group_name keeps the
+team's current label (each transform refreshes it).
+"""
 
 from __future__ import annotations
 
 import csv
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,6 +41,7 @@ class Champion:
     champion_email: str
     manager_email: str | None = None
     updated_at: datetime | None = None
+    group_id: str | None = None  # None: a manager team not resolved yet (saved before the first transform)
 
 
 @dataclass
@@ -154,6 +161,21 @@ def unmatched(con: duckdb.DuckDBPyConnection) -> tuple[object, list[tuple[str, s
     return week, [(d, g, e, _closest(g, current.get(d, []))) for d, g, e in rows if g not in current.get(d, [])]
 
 
+def resolve(con: duckdb.DuckDBPyConnection, ch: Champion) -> Champion:
+    """The champion with its group's id: a department's or job function's is its name; a manager team named by
+    its label, the manager's UPN or Entra id gets the manager's id and the team's current label; any other name
+    is its own key, as the team without a manager's ("Unassigned") is (unknown_group says when there is no such
+    group). Before the first transform a manager team keeps group_id None: that transform resolves it."""
+    if ch.dimension != "manager":
+        return replace(ch, group_id=ch.group_name)
+    if not con.execute("select 1 from duckdb_tables() where table_name = 'int_manager_labels'").fetchone():
+        return ch
+    row = con.execute("select manager_id, label from int_manager_labels where label = ? or upn_key = lower(trim(?)) "
+                      "or manager_id = ? order by label = ? desc limit 1",
+                      [ch.group_name, ch.group_name, ch.group_name, ch.group_name]).fetchone()
+    return replace(ch, group_id=row[0], group_name=row[1]) if row else replace(ch, group_id=ch.group_name)
+
+
 def unknown_group(known: dict[str, list[str]], dimension: str, group_name: str) -> str | None:
     """Why a group cannot take a champion (it is not in that dimension of the data), with the closest match;
     None when it exists."""
@@ -180,7 +202,7 @@ def import_champions(cfg: Config, path: str | Path, *, replace: bool = False) ->
                                        "transform` and import again to check them"))
         elif known is not None:
             kept = []
-            for line, ch in rows:
+            for line, ch in ((n, resolve(con, c)) for n, c in rows):
                 problem = unknown_group(known, ch.dimension, ch.group_name)
                 if problem:
                     result.errors.append((line, problem))
@@ -212,10 +234,14 @@ def import_champions(cfg: Config, path: str | Path, *, replace: bool = False) ->
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, ch: Champion, now: datetime) -> None:
+    if ch.dimension != "manager" and ch.group_id is None:
+        ch = replace(ch, group_id=ch.group_name)
+    if ch.group_id is not None:  # the group's champion under an older label (or named by UPN) is replaced too
+        con.execute("delete from champions where dimension = ? and group_id = ?", [ch.dimension, ch.group_id])
     con.execute(
         "insert or replace into champions (dimension, group_name, champion_name, champion_email, manager_email, "
-        "updated_at) values (?, ?, ?, ?, ?, ?)",
-        [ch.dimension, ch.group_name, ch.champion_name, ch.champion_email, ch.manager_email, now])
+        "updated_at, group_id) values (?, ?, ?, ?, ?, ?, ?)",
+        [ch.dimension, ch.group_name, ch.champion_name, ch.champion_email, ch.manager_email, now, ch.group_id])
 
 
 def save_champion(cfg: Config, dimension: str, group_name: str, champion_name: str, champion_email: str,
@@ -227,6 +253,7 @@ def save_champion(cfg: Config, dimension: str, group_name: str, champion_name: s
     try:
         db.migrate(con)
         known = known_groups(con)
+        ch = resolve(con, ch)
         problem = unknown_group(known, ch.dimension, ch.group_name) if known is not None else None
         if problem:
             raise ChampionError(problem)
@@ -256,9 +283,9 @@ def list_champions(cfg: Config, dimension: str | None = None) -> list[Champion]:
         if "champions" not in tables:
             return []
         rows = con.execute(
-            "select dimension, group_name, champion_name, champion_email, manager_email, timezone('UTC', updated_at) "
-            "from champions where ? is null or dimension = ? order by dimension, group_name",
+            "select dimension, group_name, champion_name, champion_email, manager_email, timezone('UTC', updated_at), "
+            "group_id from champions where ? is null or dimension = ? order by dimension, group_name",
             [dimension, dimension]).fetchall()
     finally:
         con.close()
-    return [Champion(*r[:5], r[5].replace(tzinfo=UTC) if r[5] else None) for r in rows]
+    return [Champion(*r[:5], r[5].replace(tzinfo=UTC) if r[5] else None, r[6]) for r in rows]

@@ -41,15 +41,15 @@ def plan(con: duckdb.DuckDBPyConnection, week: date, dimensions: tuple[str, ...]
     from an earlier episode) and decide whether alerts skip it; writes nothing."""
     latest: dict[tuple[str, str], Followup] = {}
     for f in read_all(con):
-        if f.episode_start <= week:
-            key = (f.dimension, f.group_name)
+        if f.episode_start <= week and f.group_id is not None:
+            key = (f.dimension, f.group_id)
             if key not in latest or f.episode_start >= latest[key].episode_start:
                 latest[key] = f
     out = []
     for flag in read_flagged(con, week):
         if flag.dimension not in dimensions:
             continue
-        f = latest.get((flag.dimension, flag.group_name))
+        f = latest.get(flag.key)
         if f is not None and (f.status != "resolved" or f.episode_start == flag.episode_start):
             out.append(FlagState(flag, f.id, f.status, f.owner or f.champion_email, _skip_reason(f, flag)))
         else:
@@ -90,7 +90,7 @@ def _save(con: duckdb.DuckDBPyConnection, states: list[FlagState], now: datetime
     for s in states:
         g = s.flag
         if s.followup_id is None:
-            out.append(FlagState(g, opened[(g.dimension, g.group_name)], "open", g.champion_email, None))
+            out.append(FlagState(g, opened[g.key], "open", g.champion_email, None))
         elif s.status == "snoozed" and s.skip_reason is None:
             con.execute("update followups set status = 'open', snooze_until = null, updated_at = ? where id = ?",
                         [now, s.followup_id])
@@ -108,15 +108,16 @@ def _open(con: duckdb.DuckDBPyConnection, flags: list[FlaggedGroup], now: dateti
         return {}
     rows = con.execute(
         "insert into followups (dimension, group_name, episode_start, last_flagged_week, status, owner, "
-        "opened_reason, created_at, updated_at) select unnest(?::varchar[]), unnest(?::varchar[]), "
-        "unnest(?::date[]), unnest(?::date[]), 'open', unnest(?::varchar[]), unnest(?::varchar[]), ?, ? "
-        "returning id, dimension, group_name",
+        "opened_reason, created_at, updated_at, group_id) select unnest(?::varchar[]), unnest(?::varchar[]), "
+        "unnest(?::date[]), unnest(?::date[]), 'open', unnest(?::varchar[]), unnest(?::varchar[]), ?, ?, "
+        "unnest(?::varchar[]) returning id, dimension, group_id",
         [[g.dimension for g in flags], [g.group_name for g in flags], [g.episode_start for g in flags],
-         [g.week_start for g in flags], [g.champion_email for g in flags], [g.reason for g in flags], now, now],
+         [g.week_start for g in flags], [g.champion_email for g in flags], [g.reason for g in flags], now, now,
+         [g.key[1] for g in flags]],
     ).fetchall()
-    ids = {(d, name): fid for fid, d, name in rows}
+    ids = {(d, gid): fid for fid, d, gid in rows}
     con.execute("insert into followup_events (followup_id, event_at, author, kind, old_value, new_value, note) "
                 "select unnest(?::integer[]), ?, null, 'opened', null, 'open', unnest(?::varchar[])",
-                [[ids[(g.dimension, g.group_name)] for g in flags], now,
+                [[ids[g.key] for g in flags], now,
                  [f"week {g.week_start}: {g.reason}" for g in flags]])
     return ids

@@ -90,6 +90,12 @@ class FlaggedGroup:
     department: str | None  # where a manager team or job function mostly sits (a department: itself)
     licensed_users: int | None
     level: str | None  # cold / cool / warm / hot (warehouse/levels.py) of active_rate
+    group_id: str | None = None  # the group's key (a manager team: the manager's Entra id; else the name)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(dimension, group_id): what champions and follow-ups attach to, unchanged by a renamed manager."""
+        return self.dimension, self.group_id or self.group_name
 
     @property
     def declining(self) -> bool:

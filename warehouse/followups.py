@@ -50,6 +50,7 @@ class Followup:
     champion_email: str | None
     first_action: date | None
     actions: int
+    group_id: str | None = None  # the group's key (a manager team: the manager's Entra id), None until resolved
 
 
 @dataclass(frozen=True)
@@ -265,8 +266,8 @@ def get_followup(cfg: Config, followup_id: int) -> FollowupDetail:
             "select id, kind, action_date, note, author, timezone('UTC', created_at) from followup_actions "
             "where followup_id = ? order by action_date, id", [f.id]).fetchall()]
         weekly = con.execute("select week_start, active_rate, flagged from mart_stagnation "
-                             "where dimension = ? and group_name = ? order by week_start",
-                             [f.dimension, f.group_name]).fetchall()
+                             "where dimension = ? and group_id = ? order by week_start",
+                             [f.dimension, f.group_id]).fetchall()
     finally:
         con.close()
     return FollowupDetail(f, events, actions, before_after(cfg).get(f.id), weekly)

@@ -43,7 +43,7 @@ def read_status(path: str, wait_seconds: float = 10.0, limit: int = 15) -> Statu
         # champions from the live table: an import shows at once, without a transform
         flagged = con.execute(
             "select s.week_start, s.dimension, s.group_name, s.active_rate, s.impact, s.reason, c.champion_name "
-            "from mart_stagnation s left join champions c on c.dimension = s.dimension and c.group_name = s.group_name "
+            "from mart_stagnation s left join champions c on c.dimension = s.dimension and c.group_id = s.group_id "
             "where s.flagged and s.week_start = (select max(week_start) from mart_stagnation) "
             "order by s.impact desc, s.active_rate, s.dimension, s.group_name").fetchall()
         headline = con.execute(

@@ -12,7 +12,7 @@ from statistics import NormalDist
 
 import duckdb
 
-from . import db, fingerprints, scope, snapshots
+from . import db, fingerprints, labels, scope, snapshots
 from .config import ModelConfig
 
 LAYERS = ("staging", "intermediate", "marts")
@@ -171,6 +171,7 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
     model_files = files["intermediate"] + files["marts"]
     for f in files["staging"]:
         _run(con, report, f, None, full=True)
+    labels.remember(con)
     increments = {f: scope.increment_of(f.read_text()) for f in model_files}
     keyed = [f.stem for f, inc in increments.items() if inc]
     derived = snapshots.ensure_current(con)  # the typed Copilot user detail, derived again if its SQL changed
@@ -212,8 +213,13 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
             _run_whole(con, report, f, inc, sc)
         else:
             _run(con, report, f, inc, full=sc.full)
+        if f.stem == labels.LABELS:
+            labels.attach(con)  # before the marts: mart_stagnation takes the champions by group_id
+        elif inc and not sc.full and not sc.whole(f.stem):
+            labels.relabel(con, f.stem)  # a renamed manager team's kept rows, before the marts that read them
         if f.stem == CALENDAR and not sc.full:
             scope.set_from_week(con, sc, *((before, scope.changed_activity(con)) if diff else ()))
+    labels.forget(con)
     scope.save(con, sc)
 
 

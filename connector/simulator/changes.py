@@ -10,6 +10,10 @@ item, chosen by `Prefer: return=minimal` or the `delta_items` setting:
 - `minimal`: `id` and the changed properties only; a new user carries everything;
 - `mixed`: about half the items of a round minimal, the rest full (decided per user and day).
 
+A rename (`Tenant.rename`, a name change after marriage, say) keeps the user object and its id: the item reports
+the new displayName and userPrincipalName; every reference to the user (another user's manager) is by id and
+does not change.
+
 Deletions: a user deleted since the last round is reported `@removed: {"reason": "changed"}` (soft-deleted,
 restorable for 30 days); one whose soft-delete expired since is reported `"reason": "deleted"` (permanent).
 """
@@ -52,7 +56,10 @@ def changed_properties(t, since: int, day: int) -> dict[str, np.ndarray]:
 
     licence = within(t.lic_start) | within(t.lic_end)
     dept = t.dept_on(since) != t.dept_on(day)
+    renamed = t.renamed(since, day)
     return {
+        "displayName": renamed,
+        "userPrincipalName": renamed,
         "department": dept,
         "jobTitle": within(t.title_day),
         "assignedLicenses": licence,

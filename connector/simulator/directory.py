@@ -72,8 +72,8 @@ def user_object(t: Tenant, i: int, day: int, select: set[str],
         licences.append({"disabledPlans": disabled, "skuId": sku})
     full = {
         "id": t.ids[i],
-        "userPrincipalName": t.upn[i] if not t.guest[i] else t.upn[i].replace("@", "_ext#@"),
-        "displayName": t.display[i],
+        "userPrincipalName": t.upn_on(i, day) if not t.guest[i] else t.upn_on(i, day).replace("@", "_ext#@"),
+        "displayName": t.display_on(i, day),
         "department": DEPARTMENTS[d][0] if d >= 0 else None,
         "jobTitle": t.title_on(i, day) or None,
         "officeLocation": OFFICES[int(t.office[i])],

@@ -104,11 +104,13 @@ def _csv(columns: dict[str, object]) -> bytes:
     return BOM + head.getvalue().encode() + rows
 
 
-def _identities(t: Tenant, rows: np.ndarray, concealed: bool, display: bool = True) -> dict[str, list[str]]:
-    upn = [t.upn[i] for i in rows]
+def _identities(t: Tenant, rows: np.ndarray, day: int, concealed: bool, display: bool = True) -> dict[str, list[str]]:
+    # the user as the directory has them on the report date: a renamed user is listed under the new name (an
+    # assumption: Microsoft's report pages do not say which name a renamed user's history is listed under)
+    upn = [t.upn_on(int(i), day) for i in rows]
     out = {"User Principal Name": conceal(upn) if concealed else upn}
     if display:
-        names = [t.display[i] for i in rows]
+        names = [t.display_on(int(i), day) for i in rows]
         out["Display Name"] = conceal(names) if concealed else names
     return out
 
@@ -121,7 +123,7 @@ def copilot_user_detail(t: Tenant, day: int, period: int, version: str, conceale
     refresh = t.date(day).isoformat()
     last = st.last_active[rows]
     cols: dict[str, object] = {"Report Refresh Date": [refresh] * len(rows)}
-    cols.update(_identities(t, rows, concealed))
+    cols.update(_identities(t, rows, day, concealed))
     cols["Last Activity Date"] = _dates(t, last.max(axis=1))
     for label, apps in V1_DETAIL:
         cols[label] = _dates(t, last[:, [A[a] for a in apps]].max(axis=1))
@@ -201,7 +203,7 @@ def m365_report(t: Tenant, name: str, day: int, period: int, concealed: bool) ->
     refresh = [t.date(day).isoformat()] * n
     yes_no = np.array(["False", "True"])
     if name == "office365_active_user_detail":
-        cols: dict[str, object] = {"Report Refresh Date": refresh, **_identities(t, rows, concealed),
+        cols: dict[str, object] = {"Report Refresh Date": refresh, **_identities(t, rows, day, concealed),
                                    "Is Deleted": ["False"] * n, "Deleted Date": [""] * n}
         services = ["Exchange", "OneDrive", "SharePoint", "Skype For Business", "Yammer", "Teams"]
         for s in services:
@@ -213,7 +215,7 @@ def m365_report(t: Tenant, name: str, day: int, period: int, concealed: bool) ->
         cols["Assigned Products"] = ["MICROSOFT 365 E5+MICROSOFT 365 COPILOT"] * n
         return _csv(cols)
     if name == "m365_app_user_detail":
-        cols = {"Report Refresh Date": refresh, **_identities(t, rows, concealed, display=False),
+        cols = {"Report Refresh Date": refresh, **_identities(t, rows, day, concealed, display=False),
                 "Last Activation Date": [t.start.isoformat()] * n,
                 "Last Activity Date": _dates(t, _recent(rng, day, n, 0.95, 2.0)),
                 "Report Period": [str(period)] * n}
@@ -224,7 +226,7 @@ def m365_report(t: Tenant, name: str, day: int, period: int, concealed: bool) ->
                 cols[f"{app} ({plat})"] = _yes_no(rng.random(n) < 0.4)
         return _csv(cols)
     if name == "teams_user_activity_user_detail":
-        ident = _identities(t, rows, concealed, display=False)
+        ident = _identities(t, rows, day, concealed, display=False)
         uid = ["00000000-0000-0000-0000-000000000000"] * n if concealed else [t.ids[i] for i in rows]
         cols = {"Report Refresh Date": refresh, "Tenant Display Name": ["Contoso"] * n,
                 "Shared Channel Tenant Display Names": [""] * n, "User Id": uid, **ident,
@@ -251,7 +253,7 @@ def m365_report(t: Tenant, name: str, day: int, period: int, concealed: bool) ->
         cols["Report Period"] = [str(period)] * n
         return _csv({c: cols[c] for c in TEAMS_DETAIL_HEADER})
     if name == "email_activity_user_detail":
-        cols = {"Report Refresh Date": refresh, **_identities(t, rows, concealed), "Is Deleted": ["False"] * n,
+        cols = {"Report Refresh Date": refresh, **_identities(t, rows, day, concealed), "Is Deleted": ["False"] * n,
                 "Deleted Date": [""] * n, "Last Activity Date": _dates(t, _recent(rng, day, n, 0.97, 1.2))}
         for c, lam in [("Send Count", 30), ("Receive Count", 300), ("Read Count", 150),
                        ("Meeting Created Count", 3), ("Meeting Interacted Count", 10)]:

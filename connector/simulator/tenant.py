@@ -106,6 +106,7 @@ class Tenant:
     teams: SmallTeams | None = None  # appended small teams with known trajectories (ground truth)
     title_day: np.ndarray | None = None  # day of a promotion (days = never), see changes.promotions
     title_after: list[str] | None = None  # the title from title_day on
+    renames: dict[int, tuple[int, str, str]] = field(default_factory=dict)  # user -> (day, display, upn), see rename
     _state: DayState | None = field(default=None, repr=False)
     _daily_any: np.ndarray | None = field(default=None, repr=False)
     _daily_prompts: np.ndarray | None = field(default=None, repr=False)
@@ -245,6 +246,28 @@ class Tenant:
         """User `i`'s job title on `day`."""
         promoted = self.title_day is not None and self.title_after is not None and self.title_day[i] <= day
         return self.title_after[i] if promoted else self.title[i]  # type: ignore[index]
+
+    def rename(self, i: int, day: int, display: str, upn: str) -> None:
+        """From `day` on, user `i` is called `display` and signs in as `upn` (a name change: Entra keeps the
+        object and its id, so users/delta reports an item whose displayName and userPrincipalName changed)."""
+        self.renames[i] = (day, display, upn)
+
+    def upn_on(self, i: int, day: int) -> str:
+        """User `i`'s userPrincipalName on `day`."""
+        r = self.renames.get(i)
+        return r[2] if r is not None and r[0] <= day else self.upn[i]
+
+    def display_on(self, i: int, day: int) -> str:
+        """User `i`'s displayName on `day`."""
+        r = self.renames.get(i)
+        return r[1] if r is not None and r[0] <= day else self.display[i]
+
+    def renamed(self, since: int, day: int) -> np.ndarray:
+        """Which users were renamed after `since`, up to `day` (boolean per user)."""
+        out = np.zeros(self.n, dtype=bool)
+        for i, (d, _, _) in self.renames.items():
+            out[i] = since < d <= day
+        return out
 
     def dept_on(self, day: int) -> np.ndarray:
         """Department index per user on `day`."""

@@ -7,7 +7,7 @@ select
     s.department, s.suppressed,
     c.champion_name, c.champion_email
 from mart_stagnation s
-left join champions c on c.dimension = s.dimension and c.group_name = s.group_name
+left join champions c on c.dimension = s.dimension and c.group_id = s.group_id
 where s.dimension = $dimension and list_contains($groups::varchar[], s.group_name)
     and s.week_start = $week_start
 order by s.flagged desc, s.impact desc nulls last, s.dimension, s.group_name

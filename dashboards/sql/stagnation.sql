@@ -5,6 +5,6 @@ select
     coalesce(c.champion_email, s.champion_email) as champion_email,
     s.eligible_users, s.active_users, s.active_rate, s.slope_pts_per_week, s.history_weeks, s.suppressed
 from mart_stagnation s
-left join champions c on c.dimension = s.dimension and c.group_name = s.group_name
+left join champions c on c.dimension = s.dimension and c.group_id = s.group_id
 where s.week_start = $week_start
 order by s.flagged desc, s.dimension, s.active_rate nulls last, s.group_name

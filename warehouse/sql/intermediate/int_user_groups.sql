@@ -1,6 +1,6 @@
 -- Every user version with its Copilot licence state and its three groupings: department, job function
--- (job title normalised into a family, or an HR override) and manager team. Missing values go to the
--- one "Unassigned" group.
+-- (job title normalised into a family, or an HR override) and manager team (its key: the manager's Entra id,
+-- labelled in int_manager_labels). Missing values go to the one "Unassigned" group.
 create or replace table int_user_groups as
 with params as (
     select (select txt from _model_params where name = 'unassigned_label') as unassigned,
@@ -73,11 +73,9 @@ assigned as (
     group by all
 ),
 managers as (
-    -- "Name (upn)": unique and stable, so history and champion assignments survive namesakes and renames
-    select id, coalesce(display_name, user_principal_name) || ' (' || user_principal_name || ')' as team
-    from stg_user_versions
-    where user_principal_name is not null
-    qualify row_number() over (partition by id order by valid_from desc) = 1
+    -- a manager team is keyed by the manager's Entra id, not by a name: a renamed manager changes no member's
+    -- row, and its label lives in int_manager_labels (a manager never seen with a UPN is Unassigned, as before)
+    select distinct id from stg_user_versions where user_principal_name is not null
 ),
 joined as (
     select
@@ -87,7 +85,7 @@ joined as (
         coalesce(v.department, params.unassigned) as department,
         coalesce(ou.job_function, ot.job_function, tf.rule_function, nullif(fd.label, ''), params.unassigned)
             as job_function,
-        coalesce(m.team, params.unassigned) as manager_team
+        case when m.id is not null then v.manager_id else params.unassigned end as manager_team
     from versions v
     cross join params
     left join licensed l on l.id = v.id and l.valid_from = v.valid_from

@@ -13,7 +13,7 @@ set variable heatmap_lookback = (select num from _model_params where name = 'loo
 create or replace table mart_acceptance_heatmap as
 with headline as (
     -- pooled over the lookback weeks ending at the latest complete week, and over the lookback before that
-    select dimension, group_name, app,
+    select dimension, group_id, app,
            sum(eligible_active_users) filter (where week_start > getvariable('heatmap_week') - 7 * getvariable('heatmap_lookback'))
                / nullif(sum(eligible_users) filter (where eligible_active_users is not null and week_start >
                         getvariable('heatmap_week') - 7 * getvariable('heatmap_lookback')), 0) as active_rate,
@@ -30,7 +30,7 @@ stagnation as (
     select * from mart_stagnation where week_start = getvariable('heatmap_week')
 ),
 previous_stagnation as (
-    select dimension, group_name, active_rate from mart_stagnation
+    select dimension, group_id, active_rate from mart_stagnation
     where week_start = getvariable('heatmap_week') - 7 * getvariable('heatmap_lookback')
 ),
 app_report as (
@@ -69,15 +69,16 @@ cells as (
                as previous_rate,
            st.status, st.flagged, st.impact
     from usage u
-    left join weekly w on w.dimension = u.dimension and w.group_name = u.group_name and w.app = u.app
-    left join headline h on h.dimension = u.dimension and h.group_name = u.group_name and h.app = u.app
-    left join stagnation st on u.app = 'any' and st.dimension = u.dimension and st.group_name = u.group_name
-    left join previous_stagnation ps on u.app = 'any' and ps.dimension = u.dimension and ps.group_name = u.group_name
+    left join weekly w on w.dimension = u.dimension and w.group_id = u.group_id and w.app = u.app
+    left join headline h on h.dimension = u.dimension and h.group_id = u.group_id and h.app = u.app
+    left join stagnation st on u.app = 'any' and st.dimension = u.dimension and st.group_id = u.group_id
+    left join previous_stagnation ps on u.app = 'any' and ps.dimension = u.dimension and ps.group_id = u.group_id
 )
 select
     u.as_of,
     getvariable('heatmap_week')::date as week_start,
     u.dimension,
+    u.group_id,
     u.group_name,
     u.app,
     u.licensed_users,
@@ -99,4 +100,4 @@ select
     u.flagged,
     u.impact
 from cells u
-left join app_groups ag on ag.dimension = u.dimension and ag.group_name = u.group_name and ag.app = u.app
+left join app_groups ag on ag.dimension = u.dimension and ag.group_name = u.group_id and ag.app = u.app

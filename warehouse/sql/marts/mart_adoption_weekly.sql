@@ -82,7 +82,8 @@ cells as (
     where not v2_app(a.app) or p.week_start in (select week_start from v2_weeks)
 )
 select
-    week_start, week_end, complete_week, dimension, group_name, app, licensed_users::integer as licensed_users,
+    week_start, week_end, complete_week, dimension, group_name as group_id, group_label(dimension, group_name) as group_name,
+    app, licensed_users::integer as licensed_users,
     case when suppressed then null else active_users end::integer as active_users,
     case when suppressed or licensed_users = 0 then null else active_users / licensed_users end as active_rate,
     case when suppressed then null else active_days_per_active_user end as active_days_per_active_user,

@@ -44,7 +44,8 @@ joined as (
     left join population p using (as_of, dimension, group_name)
 )
 select
-    as_of, dimension, group_name, people::integer as people,
+    as_of, dimension, group_name as group_id, group_label(dimension, group_name) as group_name,
+    people::integer as people,
     case when suppressed then null else agent_users end::integer as agent_users,
     case when suppressed then null else licensed_agent_users end::integer as licensed_agent_users,
     case when suppressed then null else unlicensed_agent_users end::integer as unlicensed_agent_users,

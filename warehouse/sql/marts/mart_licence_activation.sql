@@ -24,7 +24,7 @@ agg as (
     group by all
 )
 select
-    a.dimension, a.group_name,
+    a.dimension, a.group_name as group_id, group_label(a.dimension, a.group_name) as group_name,
     a.licensed_users::integer as licensed_users,
     a.first_seen_dates::integer as first_seen_dates,
     a.licensed_users < p.min_size as suppressed,

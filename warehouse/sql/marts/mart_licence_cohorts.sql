@@ -23,7 +23,7 @@ agg as (
     group by all
 )
 select
-    a.dimension, a.group_name, a.cohort_month,
+    a.dimension, a.group_name as group_id, group_label(a.dimension, a.group_name) as group_name, a.cohort_month,
     a.licensed_users::integer as licensed_users,
     a.licensed_users < p.min_size as suppressed,
     case when a.licensed_users >= p.min_size then a.measured_30d::integer end as measured_30d,

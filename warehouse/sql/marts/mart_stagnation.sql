@@ -40,7 +40,7 @@ series as (
     from int_group_week_eligible e
     cross join params p
     left join mart_adoption_weekly w
-        on w.dimension = e.dimension and w.group_name = e.group_name and w.app = 'any' and w.week_start = e.week_start
+        on w.dimension = e.dimension and w.group_id = e.group_name and w.app = 'any' and w.week_start = e.week_start
 ),
 counted as (
     select *, sum(ok::integer) over (partition by dimension, group_name order by week_no
@@ -188,7 +188,8 @@ final as (
 select
     f.week_start,
     f.dimension,
-    f.group_name,
+    f.group_name as group_id,
+    group_label(f.dimension, f.group_name) as group_name,
     f.flagged,
     case
         when f.suppressed then 'not evaluated: fewer eligible people than the minimum group size'
@@ -251,4 +252,4 @@ select
          else f.department end as department,
     f.licensed_users::integer as licensed_users
 from final f
-left join champions c on c.dimension = f.dimension and c.group_name = f.group_name
+left join champions c on c.dimension = f.dimension and c.group_id = f.group_name

@@ -45,7 +45,8 @@ joined as (
     left join population p using (as_of, dimension, group_name)
 )
 select
-    as_of, dimension, group_name, unlicensed_users::integer as unlicensed_users,
+    as_of, dimension, group_name as group_id, group_label(dimension, group_name) as group_name,
+    unlicensed_users::integer as unlicensed_users,
     case when suppressed then null else chat_users end::integer as chat_users,
     case when suppressed then null else active_users_7d end::integer as active_users_7d,
     case when suppressed then null else active_users_28d end::integer as active_users_28d,

@@ -6,7 +6,7 @@ with first_action as (
     select followup_id, min(action_date) as first_action from followup_actions group by followup_id
 ),
 f as (
-    select f.id, f.dimension, f.group_name, a.first_action,
+    select f.id, f.dimension, f.group_id, a.first_action,
            date_trunc('week', a.first_action)::date as action_week
     from followups f
     join first_action a on a.followup_id = f.id
@@ -16,7 +16,7 @@ joined as (
            s.week_start < f.action_week and s.week_start >= f.action_week - 7 * $n::integer as is_before,
            s.week_start > f.action_week and s.week_start <= f.action_week + 7 * $n::integer as is_after
     from f
-    left join mart_stagnation s on s.dimension = f.dimension and s.group_name = f.group_name
+    left join mart_stagnation s on s.dimension = f.dimension and s.group_id = f.group_id
 )
 select
     id, first_action, action_week,
