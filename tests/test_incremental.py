@@ -2,9 +2,8 @@
 
 Daily collections over HTTP from the simulator, each followed by a transform, through the cases that move
 the scope: a new day, the same day collected again, concealed names replaced by clear ones, a manager
-renamed (which relabels rows, not rebuilds them), nothing new, a `[model]` parameter changed and back. At the end a
-copy of the
-warehouse is rebuilt from scratch and every mart and model table is compared row for row.
+renamed (which relabels rows, not rebuilds them), nothing new, a `[model]` parameter changed and back. At the
+end a copy of the warehouse is rebuilt from scratch and every mart and model table is compared row for row.
 """
 
 from __future__ import annotations
