@@ -221,7 +221,7 @@ DONE = """({heading, main, refreshing}) => {
 }"""
 
 
-def open_page(page, url: str, spec: PageSpec) -> dict:  # noqa: ANN001 - a playwright Page
+def open_page(page, url: str, spec: PageSpec, timeout_ms: int = TIMEOUT_MS) -> dict:  # noqa: ANN001 - playwright
     """Navigate to `url` and wait until the page has rendered (or failed): {"ms", "wall_ms", ...} or {"error"}."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -229,11 +229,11 @@ def open_page(page, url: str, spec: PageSpec) -> dict:  # noqa: ANN001 - a playw
 
     t0 = time.perf_counter()
     try:
-        page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+        page.goto(url, wait_until="commit", timeout=timeout_ms)
         got = page.wait_for_function(DONE, arg={"heading": spec.heading, "main": spec.main, "refreshing": REFRESHING},
-                                     timeout=TIMEOUT_MS).json_value()
+                                     timeout=timeout_ms).json_value()
     except PlaywrightTimeout:
-        return {"error": f"not rendered within {TIMEOUT_MS / 1000:.0f} s (title {spec.heading!r} and {spec.main})"}
+        return {"error": f"not rendered within {timeout_ms / 1000:.0f} s (title {spec.heading!r} and {spec.main})"}
     got["wall_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     got["ms"] = round(got["ms"], 1)
     return got
