@@ -199,11 +199,15 @@ def _load(r: dict, phase: str) -> str:
 def _cells(doc: dict) -> list[list[str]]:
     out = []
     for label, r in doc["sizes"].items():
+        seen = set()
         for row in rows(label, r):
             target, verdict = _verdicts(doc.get("targets", []), row["row"], label)
+            # a phase's load once, on its first row (the browser phase has a row per page)
+            where = "as above" if row["phase"] in seen else _load(r, row["phase"])
+            seen.add(row["phase"])
             out.append([row["row"], label, "–" if row["wall_s"] is None else f"{row['wall_s']:.1f}",
                         "–" if row["peak_rss_mb"] is None else f"{row['peak_rss_mb']:.0f}", row["figures"],
-                        target, verdict, _load(r, row["phase"])])
+                        target, verdict, where])
     return out
 
 
