@@ -1,6 +1,7 @@
-"""`python -m benchmarks --sizes 1k,10k,100k,300k`: measure each tenant size, print one table, write the JSON.
+"""`python -m benchmarks --sizes 1k,10k,100k,300k`: measure each tenant size in phases, print one table, write
+the JSON. `--phases browser --warehouse PATH` times only the dashboard's pages on an existing warehouse.
 
-`--first-sync` measures instead the first users sync with a Graph round trip on every request (first_sync.py)."""
+`--first-sync` runs instead the first-sync study (first_sync.py: also the plain-HTTP ways to start)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 
 from . import first_sync, report
-from .harness import Options, dashboard_queries, parse_size, run_size, size_label
+from .harness import PHASES, Options, dashboard_queries, parse_size, run_size, size_label
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,7 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     p.add_argument("--sizes", default="1k,10k,100k,300k", help="licensed users per tenant, comma-separated")
     p.add_argument("--days", type=int, default=180, help="days of back-filled history")
+    p.add_argument("--phases", default=",".join(PHASES),
+                   help=f"comma-separated subset of {','.join(PHASES)} (the history is back-filled and modelled "
+                        "whenever a phase needs it)")
+    p.add_argument("--warehouse", type=Path, default=None,
+                   help="run the queries/browser phases on this existing warehouse (one size: its label)")
     p.add_argument("--repeat", type=int, default=20, help="executions per dashboard query")
+    p.add_argument("--browser-repeat", type=int, default=5, help="rounds over every dashboard page per role")
     p.add_argument("--queries-dir", type=Path, default=None,
                    help="folder of dashboard .sql files (default: dashboards/sql if present, else benchmarks/sql)")
     p.add_argument("--workdir", type=Path, default=Path("/tmp/copilot-usage-bench"))
@@ -32,8 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--memory-limit", default="", help="[warehouse] memory_limit of the measured commands, e.g. 1GB")
     p.add_argument("--markdown", type=Path, default=None, help="print a results file as the README table; run nothing")
     p.add_argument("--first-sync", action="store_true",
-                   help="measure the first users sync (and first run) with --latency-ms on every Graph request")
-    p.add_argument("--latency-ms", type=int, default=150, help="the simulator's per-request latency for --first-sync")
+                   help="the first-sync study: first users sync, first run and the ways to start, with --latency-ms")
+    p.add_argument("--latency-ms", type=int, default=150,
+                   help="the simulator's per-request latency in the first_sync phase and in --first-sync")
     a = p.parse_args(argv)
     if a.markdown:
         doc = json.loads(a.markdown.read_text())
@@ -43,12 +51,21 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     if a.first_sync:
         return _first_sync(a, console)
-    opts = Options(days=a.days, repeat=a.repeat, queries_dir=a.queries_dir, workdir=a.workdir, keep=a.keep,
-                   memory_limit=a.memory_limit)
-    qdir, queries = dashboard_queries(a.queries_dir)
-    console.print(f"dashboard queries from {qdir}: {', '.join(queries)}")
+    try:
+        opts = Options(days=a.days, repeat=a.repeat, queries_dir=a.queries_dir, workdir=a.workdir, keep=a.keep,
+                       memory_limit=a.memory_limit, phases=tuple(x.strip() for x in a.phases.split(",") if x.strip()),
+                       warehouse=a.warehouse, latency_ms=a.latency_ms, browser_repeat=a.browser_repeat)
+    except ValueError as e:
+        p.error(str(e))
+    if a.warehouse and len(a.sizes.split(",")) != 1:
+        p.error("--warehouse holds one size: give its label with --sizes (e.g. --sizes 100k)")
+    if "queries" in opts.phases:
+        qdir, queries = dashboard_queries(a.queries_dir)
+        console.print(f"dashboard queries from {qdir}: {', '.join(queries)}")
+    console.print(f"phases: {', '.join(opts.phases)}" + (f" on {a.warehouse}" if a.warehouse else ""))
     sizes: dict[str, dict] = {}
     failed = False
+    path = None
     for s in a.sizes.split(","):
         n = parse_size(s)
         t0 = time.perf_counter()

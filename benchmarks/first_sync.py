@@ -62,7 +62,7 @@ def _follow(c: httpx.Client, url: str, headers: dict[str, str] | None = None) ->
     return requests, objects
 
 
-def strategies(base_url: str, token: str) -> dict[str, dict]:
+def ways_to_start(base_url: str, token: str) -> dict[str, dict]:
     """Requests, objects and wall seconds of each way to start tracking users, plain httpx, pages in sequence."""
     out: dict[str, dict] = {}
     latest = f"{base_url}/v1.0/users/delta?$select={USER_SELECT}&$deltatoken=latest"
@@ -85,8 +85,9 @@ def strategies(base_url: str, token: str) -> dict[str, dict]:
 
 
 def run_size(users: int, latency_ms: int, workdir: Path, days: int = 91, seed: int = 5,
-             progress: Callable[[str], None] = print) -> dict:
-    """Measure one tenant size with `latency_ms` on every request; the JSON-ready result."""
+             progress: Callable[[str], None] = print, strategies: bool = True) -> dict:
+    """Measure one tenant size with `latency_ms` on every request; the JSON-ready result. `strategies=False`
+    (`make bench`'s first-sync phase) leaves out the plain-HTTP ways to start (3 more chains of requests)."""
     work = workdir / f"first-sync-{users}"
     shutil.rmtree(work, ignore_errors=True)
     tenant = Tenant.generate(users=users, days=days, seed=seed)
@@ -118,8 +119,9 @@ def run_size(users: int, latency_ms: int, workdir: Path, days: int = 91, seed: i
         res["run_fresh"]["users_pages"] = sum("/users/delta" in r for r in sim.state.requests[mark:])
         progress(f"{users}: first run {res['run_fresh']['wall_s']} s")
         # 3. the ways to start, plain HTTP
-        res["strategies"] = strategies(sim.base_url, token)
-        progress(f"{users}: strategies {res['strategies']}")
+        if strategies:
+            res["strategies"] = ways_to_start(sim.base_url, token)
+            progress(f"{users}: strategies {res['strategies']}")
     shutil.rmtree(work, ignore_errors=True)
     return res
 

@@ -1,4 +1,5 @@
-"""The benchmark's outputs: the machine, the targets of issue 8 judged per size, one rich table, the JSON file."""
+"""The benchmark's outputs: the machine, one row per phase and size (and per dashboard page and role), the
+targets of issues 8 and 18 judged on their row, the machine's load around each phase, and the JSON file."""
 
 from __future__ import annotations
 
@@ -8,13 +9,38 @@ import os
 import platform
 import socket
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from . import load
+
 RESULTS = Path(__file__).resolve().parent / "results"
 GIB = 1024
+BIG = ("100k", "300k")
+
+# (row, sizes, measure, target, unit, value from a size's result); a value of None means not measured
+TARGETS: list[tuple[str, tuple[str, ...], str, float, str, Callable[[dict], float | None]]] = [
+    ("fresh run", ("100k",), "run / floor", 2.0, "x", lambda r: r.get("run_over_floor")),
+    ("fresh run", ("100k",), "wall", 60, "s", lambda r: _get(r, "run_fresh", "wall_s")),
+    ("fresh run", ("300k",), "wall", 180, "s", lambda r: _get(r, "run_fresh", "wall_s")),
+    ("fresh run", ("300k",), "peak RSS", 2 * GIB, "MiB", lambda r: _get(r, "run_fresh", "peak_rss_mb")),
+    ("daily run", ("100k",), "wall", 60, "s", lambda r: _get(r, "run_daily", "wall_s")),
+    ("daily run", ("300k",), "wall", 180, "s", lambda r: _get(r, "run_daily", "wall_s")),
+    ("daily run", ("300k",), "peak RSS", 2 * GIB, "MiB", lambda r: _get(r, "run_daily", "peak_rss_mb")),
+    ("daily transform", ("100k",), "wall", 30, "s", lambda r: _get(r, "transform_daily", "wall_s")),
+    ("full rebuild", ("100k",), "wall", 30, "s", lambda r: _get(r, "transform", "wall_s")),
+    ("full rebuild", ("300k",), "wall", 90, "s", lambda r: _get(r, "transform", "wall_s")),
+    ("full rebuild", BIG, "peak RSS", 2 * GIB, "MiB", lambda r: _get(r, "transform", "peak_rss_mb")),
+    ("dashboard queries", ("300k",), "p95, slowest query", 300, "ms", lambda r: _p95_max(r)),
+]
+BROWSER_TARGET_SIZES = ("300k",)  # issue 18: p95 <= 1.5 s per page at 300k users x 180 days
+
+
+def _get(r: dict, key: str, field: str) -> float | None:
+    return r[key][field] if key in r else None
 
 
 def machine() -> dict:
@@ -34,12 +60,15 @@ def machine() -> dict:
 
 
 def commit() -> str:
-    """The short commit the benchmark ran at ("" outside git)."""
+    """The short commit the benchmark ran at ("" outside git), with `+dirty` for uncommitted changes."""
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                               cwd=RESULTS.parent, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, cwd=RESULTS.parent, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return ""
+    return head + ("+dirty" if dirty else "")
 
 
 def _p95_max(r: dict) -> float | None:
@@ -48,34 +77,93 @@ def _p95_max(r: dict) -> float | None:
 
 
 def targets(sizes: dict[str, dict]) -> list[dict]:
-    """Issue 8's targets, each with the measured value and whether it was met (None: size not measured)."""
+    """Every target with its row, the measured value and whether it was met (None: not measured)."""
     out = []
 
-    def add(measure: str, size: str, target: float, unit: str, get, history: bool = False) -> None:  # noqa: ANN001
-        r = sizes.get(size)
-        value = get(r) if r and (not history or r["history_days"] >= 180) else None
-        out.append({"measure": measure, "size": size, "target": target, "unit": unit, "value": value,
-                    "met": None if value is None else value <= target})
+    def add(row: str, size: str, measure: str, target: float, unit: str, value: float | None,
+            failed: bool = False) -> None:
+        out.append({"row": row, "measure": measure, "size": size, "target": target, "unit": unit, "value": value,
+                    "met": None if value is None else value <= target and not failed})
 
-    add("run / floor", "100k", 2.0, "x", lambda r: r["run_over_floor"])
-    add("full run (fresh)", "100k", 60, "s", lambda r: r["run_fresh"]["wall_s"])
-    add("full run (daily, 180 d history)", "100k", 60, "s", lambda r: r["run_daily"]["wall_s"], True)
-    add("full run (fresh)", "300k", 180, "s", lambda r: r["run_fresh"]["wall_s"])
-    add("full run (daily, 180 d history)", "300k", 180, "s", lambda r: r["run_daily"]["wall_s"], True)
-    add("peak RSS of a run (fresh)", "300k", 2 * GIB, "MiB", lambda r: r["run_fresh"]["peak_rss_mb"])
-    add("peak RSS of a run (daily, 180 d history)", "300k", 2 * GIB, "MiB", lambda r: r["run_daily"]["peak_rss_mb"],
-        True)
-    add("transform, daily (incremental), 180 d history", "100k", 30, "s",
-        lambda r: r.get("transform_daily", r["transform"])["wall_s"], True)
-    add("transform, full rebuild, 180 d history", "100k", 30, "s", lambda r: r["transform"]["wall_s"], True)
-    add("dashboard queries p95 (slowest), 180 d history", "300k", 300, "ms", _p95_max, True)
+    for row, at, measure, target, unit, get in TARGETS:
+        for size in at:
+            r = sizes.get(size)
+            history_ok = r is not None and (row == "fresh run" or r.get("history_days", 0) >= 180)
+            add(row, size, measure, target, unit, get(r) if r and history_ok else None)
     for label, r in sizes.items():
         for kind in ("fresh", "daily"):
-            g = r[f"graph_requests_{kind}"]
-            value = g["total"] - g["expected"] + g["repeated"]
-            out.append({"measure": f"Graph requests beyond plan ({kind})", "size": label, "target": 0, "unit": "",
-                        "value": value, "met": value <= 0})
+            g = r.get(f"graph_requests_{kind}")
+            if g:
+                add(f"{kind} run", label, "Graph requests beyond plan", 0, "",
+                    g["total"] - g["expected"] + g["repeated"])
+        b = r.get("browser")
+        if b and label in BROWSER_TARGET_SIZES:
+            for role, rr in b["roles"].items():
+                for key, p in rr["pages"].items():
+                    # a page that failed even once is missed, whatever its other rounds took
+                    add(f"browser: {key} ({role})", label, "p95", b["target_ms"], "ms",
+                        p.get("p95_ms", float(b["target_ms"]) * 1000 if p["failed"] else None), bool(p["failed"]))
     return out
+
+
+def rows(label: str, r: dict) -> list[dict]:
+    """The table's rows for one size: {row, size, wall_s, peak_rss_mb, figures, phase}."""
+    out: list[dict] = []
+
+    def add(row: str, phase: str, wall: float | None, rss: float | None, figures: str) -> None:
+        out.append({"row": row, "size": label, "wall_s": wall, "peak_rss_mb": rss, "figures": figures,
+                    "phase": phase})
+
+    if "first_sync" in r:
+        f = r["first_sync"]
+        c = f["collector_users_sync"]
+        add(f"first run, {f['latency_ms']} ms per Graph request", "first_sync", f["run_fresh"]["wall_s"],
+            f["run_fresh"]["peak_rss_mb"], f"users sync {c['fetch_s'] + c['land_s']:.1f} s (fetch {c['fetch_s']:.1f} "
+            f"+ land {c['land_s']:.1f}), {c['users_pages']:,} users pages")
+    if "run_fresh" in r:
+        g = r["graph_requests_fresh"]
+        add("fresh run", "fresh", r["run_fresh"]["wall_s"], r["run_fresh"]["peak_rss_mb"],
+            f"floor {r['floor_s']:.1f} s, run / floor {r['run_over_floor']:.2f}, Graph requests {g['total']} "
+            f"(plan {g['expected']})")
+    if "backfill_rows" in r:
+        add(f"back-fill, {r['history_days']} days (set-up)", "backfill", r.get("backfill_s"), None,
+            f"{r['backfill_rows']:,} raw rows")
+    if "transform" in r:
+        t = r["transform"]
+        add("full rebuild", "full", t["wall_s"], t["peak_rss_mb"], _slowest(t))
+    if "run_daily" in r:
+        d, g = r["run_daily"], r["graph_requests_daily"]
+        add("daily run", "daily", d["wall_s"], d["peak_rss_mb"],
+            f"collect {d['collect']['wall_s']:.1f} s + transform {r['transform_daily']['wall_s']:.1f} s, "
+            f"Graph requests {g['total']} (plan {g['expected']})")
+        add("daily transform", "daily", r["transform_daily"]["wall_s"], r["transform_daily"]["peak_rss_mb"],
+            _slowest(r["transform_daily"]))
+    if "queries" in r:
+        timed = {n: q for n, q in r["queries"].items() if "p95_ms" in q}
+        failed = [n for n, q in r["queries"].items() if "error" in q]
+        worst = max(timed, key=lambda n: timed[n]["p95_ms"]) if timed else None
+        add("dashboard queries", "queries", None, None,
+            (f"p95 {timed[worst]['p95_ms']:.0f} ms (slowest: `{worst}`), {len(timed)} queries" if worst else "")
+            + (f"; failed: {', '.join(failed)}" if failed else ""))
+    if "browser" in r:
+        b = r["browser"]
+        if "floor" in b:
+            add("browser: floor (Streamlit alone)", "browser", None, None, _page_figures(b["floor"]))
+        for role, rr in b["roles"].items():
+            for key, p in rr["pages"].items():
+                add(f"browser: {key} ({role})", "browser", None, None, _page_figures(p))
+    return out
+
+
+def _slowest(t: dict) -> str:
+    return "slowest: " + ", ".join(f"`{n.split('/')[-1]}` {s:.1f} s" for n, s in t.get("slowest", [])[:3])
+
+
+def _page_figures(p: dict) -> str:
+    if "p95_ms" not in p:
+        return f"**failed** {p['failed']} of {p['n']}: {'; '.join(p.get('errors', []))[:120]}"
+    fails = f", **failed {p['failed']} of {p['n']}**" if p["failed"] else ""
+    return f"p50 {p['p50_ms']:.0f} ms, p95 {p['p95_ms']:.0f} ms (cold {p['cold_ms'] or 0:.0f} ms, n {p['n']}){fails}"
 
 
 def write(sizes: dict[str, dict], path: Path | None = None) -> Path:
@@ -87,66 +175,71 @@ def write(sizes: dict[str, dict], path: Path | None = None) -> Path:
     merged = {**old.get("sizes", {}), **sizes}
     order = sorted(merged, key=lambda k: merged[k]["users"])
     merged = {k: merged[k] for k in order}
-    doc = {"date": today, "commit": commit(), "machine": m, "sizes": merged,
-           "targets": targets(merged)}
+    doc = {"date": today, "commit": commit(), "machine": m, "sizes": merged, "targets": targets(merged)}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, default=str) + "\n")
     return path
 
 
-def table(sizes: dict[str, dict]) -> Table:
-    """One row per size."""
-    t = Table(title="copilot-usage benchmark (wall seconds; RSS MiB; queries ms)")
-    for col in ("size", "history d", "sim gen + activity", "fresh run", "RSS", "floor", "run/floor", "back-fill",
-                "full transform", "RSS", "daily run", "RSS", "query p95 max", "Graph req fresh/daily (plan)"):
-        t.add_column(col, justify="right")
-    for label, r in sizes.items():
-        gf, gd = r["graph_requests_fresh"], r["graph_requests_daily"]
-        t.add_row(label, str(r["history_days"]), f"{r['simulator_generate_s'] + r['simulator_activity_s']:.1f}",
-                  f"{r['run_fresh']['wall_s']:.1f}", f"{r['run_fresh']['peak_rss_mb']:.0f}", f"{r['floor_s']:.1f}",
-                  f"{r['run_over_floor']:.2f}", f"{r['backfill_s']:.0f}", f"{r['transform']['wall_s']:.1f}",
-                  f"{r['transform']['peak_rss_mb']:.0f}", f"{r['run_daily']['wall_s']:.1f}",
-                  f"{r['run_daily']['peak_rss_mb']:.0f}", f"{_p95_max(r) or float('nan'):.0f}",
-                  f"{gf['total']}/{gd['total']} ({gf['expected']}/{gd['expected']})")
-    return t
+def _verdicts(doc_targets: list[dict], row: str, size: str) -> tuple[str, str]:
+    mine = [t for t in doc_targets if t["row"] == row and t["size"] == size]
+    if not mine:
+        return "", ""
+    target = "; ".join(f"{t['measure']} ≤ {t['target']:g} {t['unit']}".strip() for t in mine)
+    verdict = "; ".join("not measured" if t["value"] is None else ("met" if t["met"] else "**missed**")
+                        for t in mine)
+    return target, verdict
+
+
+def _load(r: dict, phase: str) -> str:
+    p = r.get("phases", {}).get(phase)
+    return f"{load.brief(p['load_before'])} → {load.brief(p['load_after'])}" if p else "–"
+
+
+def _cells(doc: dict) -> list[list[str]]:
+    out = []
+    for label, r in doc["sizes"].items():
+        seen = set()
+        for row in rows(label, r):
+            target, verdict = _verdicts(doc.get("targets", []), row["row"], label)
+            # a phase's load once, on its first row (the browser phase has a row per page)
+            where = "as above" if row["phase"] in seen else _load(r, row["phase"])
+            seen.add(row["phase"])
+            out.append([row["row"], label, "–" if row["wall_s"] is None else f"{row['wall_s']:.1f}",
+                        "–" if row["peak_rss_mb"] is None else f"{row['peak_rss_mb']:.0f}", row["figures"],
+                        target, verdict, where])
+    return out
+
+
+HEADER = ["row", "size", "wall s", "peak RSS MiB", "figures", "target", "verdict", "machine load before → after"]
 
 
 def show(doc_sizes: dict[str, dict], console: Console | None = None) -> None:
-    """Print the table and the targets."""
+    """Print the table."""
     console = console or Console()
-    console.print(table(doc_sizes))
-    for tg in targets(doc_sizes):
-        if tg["value"] is None:
-            continue
-        mark = "[green]met[/]" if tg["met"] else "[red]missed[/]"
-        console.print(f"  {tg['measure']} at {tg['size']}: {tg['value']} {tg['unit']} (target ≤ {tg['target']}) {mark}")
+    t = Table(title="copilot-usage benchmark")
+    for col in HEADER:
+        t.add_column(col, justify="right" if col in ("wall s", "peak RSS MiB") else "left")
+    for cells in _cells({"sizes": doc_sizes, "targets": targets(doc_sizes)}):
+        t.add_row(*[c.replace("**", "") for c in cells])
+    console.print(t)
 
 
 def markdown(doc: dict) -> str:
-    """The README's Performance table and targets from a results file."""
+    """The README's Performance table from a results file: one row per phase and size and per dashboard page
+    and role, each with its targets, then the machine's load around each phase."""
     m = doc["machine"]
+    if not all("row" in t for t in doc.get("targets", [])):  # a file from before the rows: judge it again
+        doc = {**doc, "targets": targets(doc["sizes"])}
+    sizes = ", ".join(f"{k} ({r.get('history_days', '?')} days)" for k, r in doc["sizes"].items())
     lines = [f"Measured {doc['date']} at commit `{doc['commit']}` on {m['cpu']}, {m['cores']} cores, "
-             f"{m['ram_gib']} GiB RAM ({m['os']}, Python {m['python']}).", "",
-             "| users | history days | fresh run s | fresh RSS MiB | floor s | run / floor | back-fill s | "
-             "daily run s | daily RSS MiB | daily transform s | full transform s | full transform RSS MiB | "
-             "query p95 max ms | "
-             "Graph requests fresh / daily (plan) | warehouse MiB |",
-             "| " + " | ".join(["---:"] * 15) + " |"]
-    for label, r in doc["sizes"].items():
-        gf, gd = r["graph_requests_fresh"], r["graph_requests_daily"]
-        fresh, daily, tr = r["run_fresh"], r["run_daily"], r["transform"]
-        cells = [label, r["history_days"], f"{fresh['wall_s']:.1f}", f"{fresh['peak_rss_mb']:.0f}",
-                 f"{r['floor_s']:.1f}", f"{r['run_over_floor']:.2f}", f"{r['backfill_s']:.0f}",
-                 f"{daily['wall_s']:.1f}",
-                 f"{daily['peak_rss_mb']:.0f}", f"{r.get('transform_daily', {}).get('wall_s', float('nan')):.1f}",
-                 f"{tr['wall_s']:.1f}", f"{tr['peak_rss_mb']:.0f}",
-                 f"{_p95_max(r) or float('nan'):.0f}",
-                 f"{gf['total']} / {gd['total']} ({gf['expected']} / {gd['expected']})", f"{r['warehouse_mb']:.0f}"]
-        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
-    lines += ["", "| target | size | measured | target | |", "| --- | --- | ---: | ---: | --- |"]
-    for t in doc["targets"]:
-        verdict = "not measured" if t["value"] is None else ("met" if t["met"] else "**missed**")
-        value = "–" if t["value"] is None else f"{t['value']} {t['unit']}".strip()
-        lines.append(f"| {t['measure']} | {t['size']} | {value} | ≤ {t['target']} {t['unit']} | {verdict} |".replace(
-            "  |", " |"))
+             f"{m['ram_gib']} GiB RAM ({m['os']}, Python {m['python']}); sizes {sizes}.", "",
+             "| " + " | ".join(HEADER) + " |", "| " + " | ".join(["---", "---", "---:", "---:", "---", "---", "---",
+                                                                   "---"]) + " |"]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |" for cells in _cells(doc)]
+    unplaced = [t for t in doc.get("targets", []) if not any(t["row"] == c[0] and t["size"] == c[1]
+                                                             for c in _cells(doc))]
+    if unplaced:
+        lines += ["", "Not measured: " + "; ".join(f"{t['row']} at {t['size']} ({t['measure']} ≤ {t['target']:g} "
+                                                   f"{t['unit']})".replace(" )", ")") for t in unplaced) + "."]
     return "\n".join(lines)

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from benchmarks import first_sync, report
+from benchmarks import browser, first_sync, report
 from benchmarks.harness import Options, run_size
 from benchmarks.measure import query_latencies
 from connector.collect import collect
@@ -24,8 +24,15 @@ MARTS = ["mart_usage_by_group", "mart_adoption_weekly", "mart_acceptance_heatmap
 
 
 def test_harness_measures_a_small_tenant_end_to_end(tmp_path: Path):
-    r = run_size(300, Options(days=14, repeat=3, workdir=tmp_path / "work", keep=True), progress=lambda m: None)
+    # every phase but the browser's (its own test below needs a tenant with flagged groups and complete weeks)
+    phases = ("first_sync", "fresh", "full", "daily", "queries")
+    r = run_size(300, Options(days=14, repeat=3, workdir=tmp_path / "work", keep=True, phases=phases, latency_ms=20),
+                 progress=lambda m: None)
     assert [r[k]["exit_code"] for k in ("run_fresh", "transform", "transform_daily", "run_daily")] == [0, 0, 0, 0]
+    assert r["first_sync"]["run_fresh"]["exit_code"] == 0 and "strategies" not in r["first_sync"]
+    # each phase (and the back-fill it needs) between two load snapshots
+    assert set(r["phases"]) == {*phases, "backfill"} and r["phases"]["backfill"]["setup"]
+    assert all(p["load_before"]["loadavg"] and "busy" in p["load_after"] for p in r["phases"].values())
     for kind in ("fresh", "daily"):
         g = r[f"graph_requests_{kind}"]
         assert g["total"] == g["expected"] and g["repeated"] == 0 and g["token_sent_to_download_host"] == 0
@@ -45,8 +52,19 @@ def test_harness_measures_a_small_tenant_end_to_end(tmp_path: Path):
     out = report.write({"300": r}, tmp_path / "results.json")
     doc = json.loads(out.read_text())
     assert doc["machine"]["cores"] >= 1 and doc["sizes"]["300"]["users"] == 300
-    assert {t["measure"] for t in doc["targets"] if t["value"] is not None} >= {
-        "Graph requests beyond plan (fresh)", "Graph requests beyond plan (daily)"}
+    assert {(t["row"], t["measure"]) for t in doc["targets"] if t["value"] is not None} >= {
+        ("fresh run", "Graph requests beyond plan"), ("daily run", "Graph requests beyond plan")}
+    table = report.markdown(doc)
+    for row in ("first run, 20 ms per Graph request", "fresh run", "full rebuild", "daily run", "daily transform",
+                "dashboard queries"):
+        assert f"| {row} | 300 |" in table, row
+    # the dashboard phases alone on the warehouse just built (read-only), as `--warehouse PATH --phases queries`
+    again = run_size(300, Options(repeat=2, workdir=tmp_path / "again", phases=("queries",), warehouse=Path(wh)),
+                     progress=lambda m: None)
+    assert again["history_days"] == 15 and again["queries"].keys() == r["queries"].keys()
+    assert set(again["phases"]) == {"queries"}
+    with pytest.raises(ValueError, match="only browser, queries"):
+        Options(phases=("full",), warehouse=Path(wh))
 
 
 def _marts(path: str) -> dict[str, list[tuple]]:
@@ -108,3 +126,56 @@ def test_first_sync_measures_pages_and_round_trips(tmp_path: Path):
     assert all(v["users"] == present and v["wall_s"] >= v["requests"] * 0.030 for v in s.values())
     out = first_sync.write({"600": r}, tmp_path / "fs.json")
     assert "| 600 (" in first_sync.markdown(json.loads(out.read_text()))
+
+
+@pytest.mark.skipif(not Path(browser.CHROMIUM).exists(), reason="needs Debian's chromium (make test installs it)")
+def test_browser_phase_times_every_page_of_both_roles(model_warehouse, tmp_path: Path):
+    """The real dashboard on the shared model warehouse (copied: the phase adds a champion), one round: every page
+    of both roles renders its main element, the champion has real groups, and the file it started from is
+    untouched; the table and the targets carry each page."""
+    src = Path(model_warehouse[0].warehouse.path)
+    before = src.stat().st_mtime_ns
+    res = browser.run(src, tmp_path / "browser", repeat=1, progress=lambda m: None)
+    assert src.stat().st_mtime_ns == before
+    assert res["floor"]["failed"] == 0 and res["floor"]["p95_ms"] > 0
+    dims = {d for d, _ in res["champion"]["groups"]}
+    assert dims == {"department", "manager"}
+    for role, keys in (("admin", {"attention", "my-groups-linked", "champions"}), ("champion", {"my-groups"})):
+        pages = res["roles"][role]["pages"]
+        assert keys <= set(pages) and {"overview", "heatmap-manager", "data"} <= set(pages)
+        for key, p in pages.items():
+            assert p["failed"] == 0, (role, key, p.get("errors"))
+            assert p["n"] == 1 and p["p95_ms"] == p["p50_ms"] == p["cold_ms"] > 0, (role, key)
+        assert res["roles"][role]["server_peak_rss_mb"] > 50
+    doc = {"date": "2026-12-01", "commit": "x", "machine": report.machine(),
+           "sizes": {"300k": {"users": 300_000, "history_days": 180, "browser": res}}}
+    doc["targets"] = report.targets(doc["sizes"])
+    judged = [t for t in doc["targets"] if t["row"].startswith("browser:")]
+    assert len(judged) == len(res["roles"]["admin"]["pages"]) + len(res["roles"]["champion"]["pages"])
+    assert "| browser: my-groups (champion) | 300k |" in report.markdown(doc)
+
+
+@pytest.mark.skipif(not Path(browser.CHROMIUM).exists(), reason="needs Debian's chromium (make test installs it)")
+def test_a_page_that_does_not_render_counts_as_failed(tmp_path: Path):
+    """No vacuous pass: a dashboard with no data stops with a notice (no title, no chart), so the page fails
+    instead of timing the notice; one failed round fails the page's target however fast the others were."""
+    from playwright.sync_api import sync_playwright
+
+    cfg = tmp_path / "dashboard.toml"
+    cfg.write_text(f'[auth]\nmethod = "token"\n[warehouse]\npath = "{(tmp_path / "empty.duckdb").as_posix()}"\n'
+                   '[dashboard]\nauth = "none"\n')
+    server = browser.Server(cfg, tmp_path / "server.log")
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=browser.CHROMIUM, headless=True, args=["--no-sandbox"])
+            page = b.new_page()
+            got = browser.open_page(page, server.url + "/overview", browser.PageSpec("overview", "/overview",
+                                                                                    "Overview", browser.CHART),
+                                    timeout_ms=8000)
+            b.close()
+    finally:
+        server.stop()
+    assert "not rendered" in got["error"]
+    s = browser.summarise([{"ms": 300.0}, got, {"ms": 200.0}])
+    assert s["failed"] == 1 and s["p95_ms"] == 300.0 and s["met"] is False
+    assert browser.summarise([{"ms": 300.0}, {"ms": 200.0}])["met"] is True
