@@ -106,7 +106,9 @@ def test_a_warehouse_of_the_previous_release_is_upgraded_with_nothing_lost(tmp_p
     run = subprocess.run([str(EXE), "transform", "--config", str(cfg_path)], capture_output=True, text=True,
                          env={**os.environ, "COLUMNS": "200"}, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "full rebuild: no object fingerprints saved yet (a warehouse built by an earlier release)" in run.stdout
+    # the typed Copilot user detail is derived from the raw rows first, then the whole model rebuilt from it
+    assert "full rebuild: copilot_user_snapshots derived again (a warehouse built by an earlier release)" \
+        in run.stdout
 
     con = duckdb.connect(str(wh), read_only=True)
     try:
@@ -121,6 +123,14 @@ def test_a_warehouse_of_the_previous_release_is_upgraded_with_nothing_lost(tmp_p
     finally:
         con.close()
 
+    # the typed Copilot user detail derived at the upgrade is what landing derives in a fresh install
+    typed = "select * exclude (run_id, loaded_at) from copilot_user_snapshots order by all"
+    derived, landed = (duckdb.connect(str(p), read_only=True) for p in (wh, fresh))
+    try:
+        assert derived.execute(typed).fetchall() == landed.execute(typed).fetchall() != []
+    finally:
+        derived.close()
+        landed.close()
     upgraded, rebuilt, before = normalised_marts(wh), normalised_marts(fresh), normalised_marts(old)
     assert set(upgraded) >= set(rebuilt)
     for name in rebuilt:  # (b) the marts of a fresh install of this release

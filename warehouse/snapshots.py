@@ -84,7 +84,7 @@ def ensure_current(con: duckdb.DuckDBPyConnection) -> str:
     now = fingerprint()
     if saved and saved[0] == now:
         return ""
-    why = "a warehouse from before the table existed" if not saved else "its SQL changed"
+    why = "a warehouse built by an earlier release" if not saved else "its SQL changed"
     chunks = _chunks(con)
     log.info("deriving copilot_user_snapshots from the raw Copilot user detail (%s): %d chunk(s)", why, len(chunks))
     con.execute("delete from copilot_user_snapshots")
