@@ -137,6 +137,14 @@ def save_report(con: duckdb.DuckDBPyConnection, label: str, report: Report, name
 
 
 USERS_PAGE = re.compile(r"users-(\d+)\.json")
+# The properties raw_users keeps of a users/delta item, read in one parse of the item (`->>` per property parsed it
+# once per property). Scalars as text as `->>` gives them; licences and plans as JSON; a manager reference counts
+# unless annotated `@removed`, which may be any JSON (user-delta.md: `manager@delta`)
+USER_ITEM = json.dumps({
+    **dict.fromkeys(["id", "userPrincipalName", "displayName", "department", "jobTitle", "officeLocation",
+                     "companyName", "accountEnabled", "userType"], "VARCHAR"),
+    "assignedLicenses": "JSON", "assignedPlans": "JSON", "manager@delta": [{"id": "VARCHAR", "@removed": "JSON"}],
+    "manager": {"id": "VARCHAR"}, "@removed": {"reason": "VARCHAR"}})
 
 
 def _land_pages(con: duckdb.DuckDBPyConnection, sql: str, params: list, pages: list[Path]) -> None:
@@ -165,25 +173,24 @@ def save_users(con: duckdb.DuckDBPyConnection, pages: list[Path], *, run_id: str
     the round (the previous directory state stays). DuckDB's JSON reader accepts trailing commas, which lose
     nothing; Python's json did not.
     """
-    _land_pages(con, """
+    _land_pages(con, f"""
         create or replace temp table _landing_users as
-        select ? as _run_id, ?::timestamptz as _loaded_at, ? as _sync, j->>'$.id' as id,
-               j->>'$.userPrincipalName' as user_principal_name, j->>'$.displayName' as display_name,
-               j->>'$.department' as department, j->>'$.jobTitle' as job_title,
-               j->>'$.officeLocation' as office_location, j->>'$.companyName' as company_name,
-               try_cast(j->>'$.accountEnabled' as boolean) as account_enabled, j->>'$.userType' as user_type,
-               j->'$.assignedLicenses' as assigned_licenses,
-               coalesce(list_filter(from_json(j->'$."manager@delta"', '[{"id":"VARCHAR","@removed":"JSON"}]'),
-                                    lambda e: e."@removed" is null)[1].id, j->>'$.manager.id') as manager_id,
-               json_exists(j, '$."manager@delta"') or json_exists(j, '$.manager') as manager_in_payload,
-               j->>'$."@removed".reason' as removed_reason, j as _raw, json_keys(j) as _props,
-               j->'$.assignedPlans' as assigned_plans, row_number() over (order by page, item) as position,
-               page, no_value
-        from (-- a page without `value` gives one null item flagged no_value
-              select filename as page, value is null as no_value, unnest(coalesce(value, [null])) as j,
-                     unnest(range(coalesce(len(value), 1))) as item
-              from read_json(?, format = 'unstructured', records = true, columns = {'value': 'JSON[]'},
-                             filename = true))
+        select ? as _run_id, ?::timestamptz as _loaded_at, ? as _sync, u.id,
+               u.userPrincipalName as user_principal_name, u.displayName as display_name, u.department,
+               u.jobTitle as job_title, u.officeLocation as office_location, u.companyName as company_name,
+               try_cast(u.accountEnabled as boolean) as account_enabled, u.userType as user_type,
+               u.assignedLicenses as assigned_licenses,
+               coalesce(list_filter(u."manager@delta", lambda e: e."@removed" is null)[1].id,
+                        u.manager.id) as manager_id,
+               list_contains(_props, 'manager@delta') or list_contains(_props, 'manager') as manager_in_payload,
+               u."@removed".reason as removed_reason, j as _raw, _props, u.assignedPlans as assigned_plans,
+               row_number() over (order by page, item) as position, page, no_value
+        from (select *, from_json(j, '{USER_ITEM}') as u, json_keys(j) as _props
+              from (-- a page without `value` gives one null item flagged no_value
+                    select filename as page, value is null as no_value, unnest(coalesce(value, [null])) as j,
+                           unnest(range(coalesce(len(value), 1))) as item
+                    from read_json(?, format = 'unstructured', records = true, columns = {{'value': 'JSON[]'}},
+                                   filename = true)))
         """, [run_id, loaded_at, sync, [str(p) for p in pages]], pages)
     bad = con.execute(
         """
