@@ -63,8 +63,8 @@ def _land(con: duckdb.DuckDBPyConnection, run_id: str, loaded_at: datetime, o: O
         landed = load.save_report(con, f"{o.report}({o.period})", REPORTS[o.report], o.columns, o.payload,
                                   run_id=run_id, loaded_at=loaded_at, period=o.period, version=o.version)
     elif o.report == "users":
-        path, delta_link = o.payload
-        landed = load.save_users(con, path, run_id=run_id, loaded_at=loaded_at, sync=o.version)
+        pages, delta_link = o.payload
+        landed = load.save_users(con, pages, run_id=run_id, loaded_at=loaded_at, sync=o.version)
         con.execute("insert or replace into _delta_links (resource, delta_link, run_id, saved_at, user_select) "
                     "values ('users', ?, ?, ?, ?)", [delta_link, run_id, loaded_at, USER_SELECT])
     elif o.report == "subscribed_skus":

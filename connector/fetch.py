@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import secrets as pysecrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -151,37 +152,51 @@ async def _fetch_report(g: GraphSession, f: Fetch, tmp: Path, stop: asyncio.Even
     return o
 
 
+# A page's @odata.nextLink / @odata.deltaLink, found without decoding the page: the quoted key followed by `:` can
+# only be a key (a quote inside a JSON string is escaped), and Graph puts these annotations only on the collection,
+# before or after `value` (user-delta.md examples; api-guidelines, delta queries). The page itself is checked whole
+# when DuckDB reads it (load.save_users).
+LINK = re.compile(rb'\s*:\s*("(?:[^"\\]|\\.)*")')
+
+
+def page_link(body: bytes, key: str) -> str | None:
+    """The string value of the top-level annotation `key` (e.g. '@odata.nextLink') of a users page, or None."""
+    at = body.find(f'"{key}"'.encode())
+    if at < 0:
+        return None
+    m = LINK.match(body, at + len(key) + 2)
+    return json.loads(m.group(1)) if m else None
+
+
 async def _fetch_users(g: GraphSession, delta_link: str | None, tmp: Path) -> Outcome:
+    """Page through users/delta, writing each page as returned (`users-00000.json`, …); DuckDB lands them."""
     o = Outcome("users", "", "delta" if delta_link else "full")
     url = delta_link or f"{g.base}/v1.0/users/delta?$select={USER_SELECT}"
-    path = tmp / "users.ndjson"
+    pages: list[Path] = []
     try:
-        with path.open("w", encoding="utf-8") as out:
-            while True:
-                resp = await _get(g, o, url, headers=USERS_PAGE)
-                if resp.status == 410 and o.version == "delta":
-                    log.warning("users: the saved delta link expired (410); starting a full sync")
-                    o.version, url = "full", f"{g.base}/v1.0/users/delta?$select={USER_SELECT}"
-                    out.seek(0)
-                    out.truncate()
-                    continue
-                check(resp, report="users", permission="User.Read.All")
-                try:
-                    page = resp.json()
-                    values = page["value"]
-                except (ValueError, KeyError, TypeError):
-                    raise load.BadReport(f"users: a page is not a Graph collection: {resp.body[:120]!r}") from None
-                for v in values:
-                    out.write(json.dumps(v, ensure_ascii=False))
-                    out.write("\n")
-                o.bytes += len(resp.body)
-                if "@odata.nextLink" in page:
-                    url = page["@odata.nextLink"]
-                elif "@odata.deltaLink" in page:
-                    o.payload = (path, page["@odata.deltaLink"])
-                    break
-                else:
-                    raise load.BadReport("users: the last page has neither @odata.nextLink nor @odata.deltaLink")
+        while True:
+            resp = await _get(g, o, url, headers=USERS_PAGE)
+            if resp.status == 410 and o.version == "delta":
+                log.warning("users: the saved delta link expired (410); starting a full sync")
+                o.version, url = "full", f"{g.base}/v1.0/users/delta?$select={USER_SELECT}"
+                for page in pages:
+                    page.unlink()
+                pages.clear()
+                continue
+            check(resp, report="users", permission="User.Read.All")
+            if not resp.body.lstrip()[:1] == b"{":
+                raise load.BadReport(f"users: a page is not a Graph collection: {resp.body[:120]!r}")
+            path = tmp / f"users-{len(pages):05d}.json"
+            path.write_bytes(resp.body)
+            pages.append(path)
+            o.bytes += len(resp.body)
+            if (nxt := page_link(resp.body, "@odata.nextLink")) is not None:
+                url = nxt
+            elif (last := page_link(resp.body, "@odata.deltaLink")) is not None:
+                o.payload = (pages, last)
+                break
+            else:
+                raise load.BadReport("users: the last page has neither @odata.nextLink nor @odata.deltaLink")
     except (GraphError, load.BadReport) as e:
         o.fail(e)
     return o

@@ -141,55 +141,87 @@ def save_report(con: duckdb.DuckDBPyConnection, label: str, report: Report, name
     return out
 
 
-def save_users(con: duckdb.DuckDBPyConnection, ndjson: Path, *, run_id: str, loaded_at: datetime,
-               sync: str) -> Landed:
-    """Append the users of a delta round (one JSON object per line) to raw_users.
+USERS_PAGE = re.compile(r"users-(\d+)\.json")
+# The properties raw_users keeps of a users/delta item, read in one parse of the item (`->>` per property parsed it
+# once per property). Scalars as text as `->>` gives them; licences and plans as JSON; a manager reference counts
+# unless annotated `@removed`, which may be any JSON (user-delta.md: `manager@delta`)
+USER_ITEM = json.dumps({
+    **dict.fromkeys(["id", "userPrincipalName", "displayName", "department", "jobTitle", "officeLocation",
+                     "companyName", "accountEnabled", "userType"], "VARCHAR"),
+    "assignedLicenses": "JSON", "assignedPlans": "JSON", "manager@delta": [{"id": "VARCHAR", "@removed": "JSON"}],
+    "manager": {"id": "VARCHAR"}, "@removed": {"reason": "VARCHAR"}})
 
-    Each row keeps the keys its item carried (`_props`): a delta item carries the changed properties and maybe
-    more, so staging carries an absent property forward and clears it only on an explicit null. A manager
-    reference annotated `@removed` clears the manager. An item without an id or with an `assignedPlans` that is
-    not a list of plans with a servicePlanId and an ISO assignedDateTime fails the whole round, naming its
-    position (the previous directory state stays).
+
+def _land_pages(con: duckdb.DuckDBPyConnection, sql: str, params: list, pages: list[Path]) -> None:
+    """Run `sql`, which reads the users pages; a page DuckDB cannot read is a BadReport naming it."""
+    try:
+        con.execute(sql, params)
+    except duckdb.InvalidInputException as e:
+        text = str(e).split("\n", 1)[0]
+        m = USERS_PAGE.search(text)
+        which = f"page {int(m.group(1)) + 1} of {len(pages)}" if m else "a page"
+        detail = re.sub(r'^Invalid Input Error: | in file "[^"]*"', "", text).strip().rstrip(".")[:200]
+        raise BadReport(f"users: a page is not a Graph collection ({which} of this round: {detail}); "
+                        "nothing of this round was landed") from None
+
+
+def save_users(con: duckdb.DuckDBPyConnection, pages: list[Path], *, run_id: str, loaded_at: datetime,
+               sync: str) -> Landed:
+    """Append the users of a delta round (its users/delta pages as Graph returned them, in order) to raw_users.
+
+    DuckDB reads the pages' `value` arrays itself, each item as JSON (left to infer a struct, it would unify
+    the items into one and add every absent key as null). Each row keeps the keys its item carried (`_props`):
+    a delta item carries the changed properties and maybe more, so staging carries an absent property forward and
+    clears it only on an explicit null. A manager reference annotated `@removed` clears the manager. A page that
+    is not a Graph collection, an item without an id or with an `assignedPlans` that is not a list of plans with
+    a servicePlanId and an ISO assignedDateTime fails the whole round, naming the page or the item's position in
+    the round (the previous directory state stays). DuckDB's JSON reader accepts trailing commas, which lose
+    nothing; Python's json did not.
     """
-    con.execute(
-        """
+    _land_pages(con, f"""
         create or replace temp table _landing_users as
-        select ? as _run_id, ?::timestamptz as _loaded_at, ? as _sync, j->>'$.id' as id,
-               j->>'$.userPrincipalName' as user_principal_name, j->>'$.displayName' as display_name,
-               j->>'$.department' as department, j->>'$.jobTitle' as job_title,
-               j->>'$.officeLocation' as office_location, j->>'$.companyName' as company_name,
-               try_cast(j->>'$.accountEnabled' as boolean) as account_enabled, j->>'$.userType' as user_type,
-               j->'$.assignedLicenses' as assigned_licenses,
-               coalesce(list_filter(from_json(j->'$."manager@delta"', '[{"id":"VARCHAR","@removed":"JSON"}]'),
-                                    lambda e: e."@removed" is null)[1].id, j->>'$.manager.id') as manager_id,
-               json_exists(j, '$."manager@delta"') or json_exists(j, '$.manager') as manager_in_payload,
-               j->>'$."@removed".reason' as removed_reason, j as _raw, json_keys(j) as _props,
-               j->'$.assignedPlans' as assigned_plans, position
-        from (select json as j, row_number() over () as position
-              -- typed JSON: left to infer, DuckDB unifies every item into one struct and adds the absent keys
-              from read_json(?, format = 'newline_delimited', records = false, columns = {'json': 'JSON'}))
-        """,
-        [run_id, loaded_at, sync, str(ndjson)],
-    )
+        select ? as _run_id, ?::timestamptz as _loaded_at, ? as _sync, u.id,
+               u.userPrincipalName as user_principal_name, u.displayName as display_name, u.department,
+               u.jobTitle as job_title, u.officeLocation as office_location, u.companyName as company_name,
+               try_cast(u.accountEnabled as boolean) as account_enabled, u.userType as user_type,
+               u.assignedLicenses as assigned_licenses,
+               coalesce(list_filter(u."manager@delta", lambda e: e."@removed" is null)[1].id,
+                        u.manager.id) as manager_id,
+               list_contains(_props, 'manager@delta') or list_contains(_props, 'manager') as manager_in_payload,
+               u."@removed".reason as removed_reason, j as _raw, _props, u.assignedPlans as assigned_plans,
+               row_number() over (order by page, item) as position, page, no_value
+        from (select *, from_json(j, '{USER_ITEM}') as u, json_keys(j) as _props
+              from (-- a page without `value` gives one null item flagged no_value
+                    select filename as page, value is null as no_value, unnest(coalesce(value, [null])) as j,
+                           unnest(range(coalesce(len(value), 1))) as item
+                    from read_json(?, format = 'unstructured', records = true, columns = {{'value': 'JSON[]'}},
+                                   filename = true)))
+        """, [run_id, loaded_at, sync, [str(p) for p in pages]], pages)
     bad = con.execute(
         """
-        select position, case when id is null then 'has no id'
-                              else 'has a malformed assignedPlans (' || left(assigned_plans::varchar, 120) || ')' end
+        select position, case when no_value then 'page'
+                              when id is null then 'has no id'
+                              else 'has a malformed assignedPlans (' || left(assigned_plans::varchar, 120) || ')' end,
+               page
         from _landing_users
-        where id is null
+        where no_value or id is null
            or (assigned_plans is not null and json_type(assigned_plans) <> 'NULL' and (
                json_type(assigned_plans) <> 'ARRAY'
                or exists (select 1 from unnest(from_json(assigned_plans, '["JSON"]')) as p(e)
                           where json_type(e) <> 'OBJECT' or e->>'$.servicePlanId' is null
                              or try_cast(e->>'$.assignedDateTime' as timestamptz) is null)))
-        order by position limit 1
+        order by no_value desc, position limit 1
         """).fetchone()
     n = con.execute("select count(*) from _landing_users").fetchone()[0]
     if bad:
         con.execute("drop table _landing_users")
+        if bad[1] == "page":
+            m = USERS_PAGE.search(bad[2])
+            raise BadReport(f"users: a page is not a Graph collection (page {int(m.group(1)) + 1 if m else '?'} of "
+                            f"{len(pages)} of this round has no value array); nothing of this round was landed")
         raise BadReport(f"users: the user object at position {bad[0]} of this round {bad[1]}; "
                         "nothing of this round was landed")
-    con.execute("insert into raw_users by name select * exclude (position) from _landing_users")
+    con.execute("insert into raw_users by name select * exclude (position, page, no_value) from _landing_users")
     con.execute("drop table _landing_users")
     return Landed(rows=n)
 

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -16,10 +17,12 @@ from rich.table import Table
 
 from warehouse.config import SECRET_ENV
 from warehouse.levels import percent
-from warehouse.status import Status
 
 from .fetch import Outcome, RunResult
 from .jobs import JobResult
+
+if TYPE_CHECKING:  # warehouse.status imports the champions' e-mail validation, which a run does not need
+    from warehouse.status import Status
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 STATUS_STYLE = {"ok": "green", "warning": "yellow", "throttled": "magenta", "error": "red", "skipped": "red"}

@@ -178,14 +178,30 @@ def test_an_item_without_manager_delta_does_not_touch_the_manager(tmp_path, monk
         == [(False,)]
 
 
-def test_documented_invalid_json_page_fails_users_only_and_lands_nothing_of_it(tmp_path, monkeypatch):
-    """The api-guidelines example as documented has a trailing comma; Graph would not send that, but if a page
-    is not JSON the users step fails naming it, keeps no delta link, and the other reports still land."""
+def test_documented_trailing_comma_page_lands_as_duckdb_reads_it(tmp_path, monkeypatch):
+    """The api-guidelines example as documented has a trailing comma after the last item. Graph would not send
+    that; the pages land as returned and DuckDB's JSON reader (yyjson) accepts the comma, so nothing is lost."""
     with Replay(recording(users=["users_delta_manager_trailing_comma.json"])) as replay:
+        cfg = config_for(tmp_path, replay, monkeypatch)
+        job = run_job(cfg, transform=False)
+    assert outcomes(job)["users"].status == "ok"
+    assert query(cfg, "select id, manager_id from raw_users") == [("0baaae0f-b0b3-4645-867d-742d8fb669a2",
+                                                                    "99789584-a1e1-4232-90e5-866170e3d4e7")]
+
+
+def test_a_cut_off_page_fails_users_only_and_lands_nothing_of_it(tmp_path, monkeypatch):
+    """A page that is not JSON (here the recorded example cut off inside its last item, its deltaLink before
+    `value` intact) fails the users step naming the page, keeps no delta link, and the other reports still land."""
+    cut = tmp_path / "cut_off_page.json"
+    body = (FIXTURES / "users_delta_manager.json").read_bytes()
+    cut.write_bytes(body[:body.rindex(b'"id"')])
+    with Replay(recording(users=[str(cut)])) as replay:
         cfg = config_for(tmp_path, replay, monkeypatch)
         job = run_job(cfg)
     users = outcomes(job)["users"]
-    assert users.status == "error" and users.message.startswith("users: a page is not a Graph collection")
+    assert users.status == "error", users.message
+    assert users.message.startswith("users: a page is not a Graph collection (page 1 of 1 of this round: "
+                                    "Malformed JSON"), users.message
     assert job.exit_code == 1
     assert query(cfg, "select count(*) from raw_users")[0][0] == 0
     assert query(cfg, "select count(*) from _delta_links")[0][0] == 0

@@ -12,6 +12,7 @@ import duckdb
 from .lock import write_intent, writer_waiting
 
 SQL_DIR = Path(str(resources.files("warehouse") / "sql"))
+MIGRATIONS = SQL_DIR / "migrations"
 
 
 class WarehouseBusy(Exception):
@@ -65,10 +66,13 @@ def _connect(path: str, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPy
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply `sql/migrations/*.sql` not yet recorded in `_migrations`, each in its own transaction."""
-    con.execute("create table if not exists _migrations (name varchar primary key, applied_at timestamptz)")
-    done = {r[0] for r in con.execute("select name from _migrations").fetchall()}
+    try:  # a read when nothing is pending (every run and transform checks)
+        done = {r[0] for r in con.execute("select name from _migrations").fetchall()}
+    except duckdb.CatalogException:
+        con.execute("create table _migrations (name varchar primary key, applied_at timestamptz)")
+        done = set()
     applied = []
-    for f in sorted((SQL_DIR / "migrations").glob("*.sql")):
+    for f in sorted(MIGRATIONS.glob("*.sql")):
         if f.name in done:
             continue
         con.execute("begin")

@@ -60,18 +60,16 @@ def _users_outcome(t: Tenant, day: int, since: int | None, base_url: str, tmp: P
     o = Outcome("users", "", "full" if since is None else "delta")
     state: dict = {"since": since, "day": day, "select": USER_SELECT.split(","),
                    "page_size": directory.MAX_PAGE_SIZE}
-    path = tmp / "users.ndjson"
-    with path.open("w", encoding="utf-8") as out:
-        while True:
-            page = directory.delta_page(t, state, base_url)
-            o.requests += 1
-            for v in page["value"]:
-                out.write(json.dumps(v, ensure_ascii=False))
-                out.write("\n")
-            if "@odata.deltaLink" in page:
-                o.payload = (path, page["@odata.deltaLink"])
-                return o
-            state["offset"] = state.get("offset", 0) + directory.MAX_PAGE_SIZE
+    pages: list[Path] = []
+    while True:  # each page written as the simulator's handler serves it, as the collector lands them
+        page = directory.delta_page(t, state, base_url)
+        o.requests += 1
+        pages.append(tmp / f"users-{len(pages):05d}.json")
+        pages[-1].write_text(json.dumps(page))
+        if "@odata.deltaLink" in page:
+            o.payload = (pages, page["@odata.deltaLink"])
+            return o
+        state["offset"] = state.get("offset", 0) + directory.MAX_PAGE_SIZE
 
 
 def backfill(cfg: Config, tenant: Tenant, days: range, base_url: str,
