@@ -65,7 +65,7 @@ def _same_as_full_rebuild(cfg: Config, tmp: Path, model: ModelConfig | None = No
     chunked = copy_warehouse(cfg, tmp / "chunked")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(transform_module, "CHUNK_ROWS", 1200)  # 500 users: two report dates, or one week, per chunk
-        assert transform(chunked.warehouse.path, chunked.model, full=True).scope.full
+        assert transform(chunked.warehouse.path, model or chunked.model, full=True).scope.full
     in_chunks = marts(chunked.warehouse.path)
     for name in built:
         assert in_chunks[name] == rebuilt[name], f"{name} built in chunks differs from a full rebuild in one piece"

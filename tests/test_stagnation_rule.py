@@ -166,10 +166,14 @@ def _rule_on_series(series: dict[str, list[tuple[int, int] | None]], confidence:
         NormalDist().inv_cdf(confidence))
     for f in sorted((SQL_DIR / "staging").glob("_macro*.sql")):
         con.execute(f.read_text())
-    con.execute("create table mart_adoption_weekly (dimension varchar, group_name varchar, app varchar, "
-                "week_start date, licensed_users integer)")
-    con.execute("create table champions (dimension varchar, group_name varchar, champion_name varchar, "
-                "champion_email varchar, manager_email varchar)")
+    con.execute("create table mart_adoption_weekly (dimension varchar, group_id varchar, group_name varchar, "
+                "app varchar, week_start date, licensed_users integer)")
+    con.execute("create table champions (dimension varchar, group_id varchar, group_name varchar, "
+                "champion_name varchar, champion_email varchar, manager_email varchar)")
+    # no manager labels: a team's name is its key (group_label, int_manager_labels.sql)
+    con.execute("create table int_manager_labels (manager_id varchar, label varchar, upn_key varchar)")
+    labels = (SQL_DIR / "intermediate" / "int_manager_labels.sql").read_text()
+    con.execute(labels[labels.index("create or replace macro group_label"):])
     con.execute("create table int_group_week_eligible (week_start date, dimension varchar, group_name varchar, "
                 "eligible_users bigint, active_users bigint, week_no bigint, department varchar)")
     monday = dt.date(2026, 1, 5)

@@ -12,7 +12,6 @@ import duckdb
 from .lock import write_intent, writer_waiting
 
 SQL_DIR = Path(str(resources.files("warehouse") / "sql"))
-MIGRATIONS = SQL_DIR / "migrations"
 
 
 class WarehouseBusy(Exception):
@@ -72,7 +71,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("create table _migrations (name varchar primary key, applied_at timestamptz)")
         done = set()
     applied = []
-    for f in sorted(MIGRATIONS.glob("*.sql")):
+    for f in sorted((SQL_DIR / "migrations").glob("*.sql")):
         if f.name in done:
             continue
         con.execute("begin")

@@ -13,15 +13,19 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import duckdb
 
 from . import db
 
 log = logging.getLogger("copilot_usage.snapshots")
-SQL = db.SQL_DIR / "snapshots" / "copilot_user_snapshots.sql"
 MACROS = ("_macro_parse_date.sql", "_macro_parse_int.sql")
 CHUNK_ROWS = 4_000_000  # raw rows derived per statement when the whole table is derived again
+
+
+def _sql() -> Path:
+    return db.SQL_DIR / "snapshots" / "copilot_user_snapshots.sql"
 
 
 def _macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -31,7 +35,7 @@ def _macros(con: duckdb.DuckDBPyConnection) -> None:
 
 def fingerprint() -> str:
     """A hash of the derivation SQL and the macros it uses."""
-    h = hashlib.sha256(SQL.read_bytes())
+    h = hashlib.sha256(_sql().read_bytes())
     for name in MACROS:
         h.update((db.SQL_DIR / "staging" / name).read_bytes())
     return h.hexdigest()
@@ -43,7 +47,7 @@ def refresh(con: duckdb.DuckDBPyConnection, first: date, last: date) -> int:
     con.execute("set variable snapshot_from = ?::date", [first])
     con.execute("set variable snapshot_to = ?::date", [last])
     con.execute("delete from copilot_user_snapshots where as_of between ? and ?", [first, last])
-    n = con.execute(SQL.read_text()).fetchone()[0]
+    n = con.execute(_sql().read_text()).fetchone()[0]
     con.execute("reset variable snapshot_from")
     con.execute("reset variable snapshot_to")
     if not con.execute("select 1 from _snapshot_state").fetchone() and not con.execute(
