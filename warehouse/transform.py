@@ -19,7 +19,7 @@ LAYERS = ("staging", "intermediate", "marts")
 USER_GROUPS = "int_user_groups"  # rebuilt first in an incremental transform: its changes widen the scope
 CALENDAR = "int_activity_days"  # its changed dates decide the week scope
 # incremental_memory_limit applies to increments of up to this many already-built report dates (daily runs,
-# a re-collected day, a week of catching up); a longer one (a relabelled manager team) is as big as a full rebuild
+# a re-collected day, a week of catching up); a longer one (weeks of missed runs) runs under rebuild_memory_limit
 CAPPED_DATES = 14
 # a full rebuild builds the objects keyed by report date (or week) in chunks of about this many user snapshots
 # (weeks: this many divided by WEEK_FACTOR, as each holds a user's activity per app), so memory stays bounded
