@@ -12,7 +12,8 @@ which, all at once:
    `initial` until a run has started) and the connection is `CONNECTED`;
 2. no element of an earlier run is still shown (`[data-stale="true"]`);
 3. the page's title (`h1`) and its main element (a chart, table or metric: `PageSpec.main`) are present;
-4. every Vega-Lite chart has drawn (a canvas or SVG with a size) and every data frame has its canvas.
+4. every Vega-Lite chart has drawn (a canvas or SVG with a size) and every visible data frame has its
+   canvas (one inside a collapsed expander draws only when opened: before this, the Follow-ups page never passed).
 
 A page **fails** (never a fast time) when it shows a Python exception (`stException`), an error box
 (`stAlertContentError`) or the "collection is writing" notice, or when condition 3 or 4 is not reached within
@@ -214,8 +215,9 @@ DONE = """({heading, main, refreshing}) => {
   if (!h1 || !document.querySelector(main)) return false;
   const drawn = el => [...el.querySelectorAll('canvas, svg')].some(c => c.getBoundingClientRect().width > 0);
   for (const c of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) if (!drawn(c)) return false;
-  for (const f of document.querySelectorAll('[data-testid="stDataFrame"]')) if (!f.querySelector('canvas'))
-    return false;
+  // a table inside a collapsed expander is hidden (checkVisibility) and draws only when opened
+  for (const f of document.querySelectorAll('[data-testid="stDataFrame"]'))
+    if (f.checkVisibility() && !f.querySelector('canvas')) return false;
   return {ms, charts: document.querySelectorAll('[data-testid="stVegaLiteChart"]').length,
           frames: document.querySelectorAll('[data-testid="stDataFrame"]').length};
 }"""

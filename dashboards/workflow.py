@@ -1,16 +1,19 @@
 """Follow-ups and champions from the dashboard, through `warehouse.followups` / `warehouse.champions`.
 
-Reads wait at most a moment for the warehouse; edits take the single-writer lock like the command line's jobs
-and wait `[dashboard] write_wait_seconds` for it. When a collection holds the warehouse, the caller gets
-`Busy` ("a collection is running, try again in a minute") instead of a hung page.
+Reads wait at most a moment for the warehouse and are cached like the named queries (`[dashboard]
+cache_ttl_seconds`, forgotten after every edit made here). Edits take the single-writer lock like the command
+line's jobs and wait `[dashboard] write_wait_seconds` for it. When a collection holds the warehouse, the caller
+gets `Busy` ("a collection is running, try again in a minute") instead of a hung page.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import duckdb
+import streamlit as st
 
 from warehouse import champions, followups
 from warehouse.config import Config
@@ -31,11 +34,29 @@ def _short(cfg: Config, seconds: float) -> Config:
     return cfg.model_copy(update={"warehouse": cfg.warehouse.model_copy(update={"lock_timeout_seconds": seconds})})
 
 
-def _read(cfg: Config, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+READS: dict[str, Callable[..., object]] = {"list_followups": followups.list_followups,
+                                           "before_after": followups.before_after,
+                                           "get_followup": followups.get_followup}
+
+
+@st.cache_data(ttl=86400, show_spinner=False, max_entries=64)
+def _cached(path: str, name: str, args: tuple, bucket: int, _cfg: Config) -> object:
+    # keyed by the warehouse path, the read, its arguments and the TTL bucket (the config itself is not hashed)
     try:
-        return fn(_short(cfg, 2.0), *args, **kwargs)
+        return READS[name](_short(_cfg, 2.0), *args)
     except (WarehouseBusy, duckdb.IOException, duckdb.ConnectionException) as e:
         raise queries.Refreshing(str(e)) from None
+
+
+def _read(cfg: Config, name: str, *args: object) -> Any:  # noqa: ANN401 - the read's own type, by its wrapper
+    ttl = max(1, cfg.dashboard.cache_ttl_seconds)
+    return _cached(cfg.warehouse.path, name, args, int(time.time() // ttl), cfg)
+
+
+def clear() -> None:
+    """Forget cached reads and query results (after an edit, so the page shows it at once)."""
+    _cached.clear()
+    queries.clear()
 
 
 def _write(cfg: Config, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
@@ -45,23 +66,23 @@ def _write(cfg: Config, fn: Callable[..., T], *args: object, **kwargs: object) -
             result = fn(_short(cfg, wait), *args, **kwargs)
     except (WriterBusy, WarehouseBusy, duckdb.IOException, duckdb.ConnectionException):
         raise Busy(BUSY) from None
-    queries.clear()
+    clear()
     return result
 
 
 def list_followups(cfg: Config) -> list[followups.Followup]:
     """Every follow-up, newest first (resolved ones included)."""
-    return _read(cfg, followups.list_followups)
+    return _read(cfg, "list_followups")
 
 
 def before_after(cfg: Config) -> dict[int, followups.BeforeAfter]:
     """Before/after active rates of the follow-ups that have an action."""
-    return _read(cfg, followups.before_after)
+    return _read(cfg, "before_after")
 
 
 def get_followup(cfg: Config, followup_id: int) -> followups.FollowupDetail:
     """One follow-up with history, actions and weekly rates."""
-    return _read(cfg, followups.get_followup, followup_id)
+    return _read(cfg, "get_followup", followup_id)
 
 
 def set_followup(cfg: Config, followup_id: int, **changes: object) -> followups.Followup:
