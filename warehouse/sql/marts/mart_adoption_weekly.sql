@@ -11,44 +11,49 @@ with params as (
     select (select num from _model_params where name = 'min_group_size')::integer as min_size,
            (select num from _model_params where name = 'min_licensed_days')::integer as min_days
 ),
-members as (
-    select u.*, unnest(group_dims(u.department, u.job_function, u.manager_team)) as g,
+rows as (
+    -- int_user_week: one row per week, licensed user and app (app NULL for a user without activity)
+    select u.*,
            u.week_end = u.week_start + 6
                and (u.licensed_since is null or u.week_end - u.licensed_since >= params.min_days) as eligible
     from int_user_week u, params
     where in_week_scope(u.week_start)
 ),
+users as (
+    -- one row per week and licensed user: what the group counts need, so that no count is a distinct one
+    select week_start, upn_key, any_value(week_end) as week_end, any_value(department) as department,
+           any_value(job_function) as job_function, any_value(manager_team) as manager_team,
+           bool_or(eligible) as eligible, any_value(prompts_7) as prompts_7,
+           any_value(chat_prompts_7) as chat_prompts_7,
+           count(*) filter (where app <> 'any' and not v2_app(app) and days_in_week > 0) as n_apps,
+           bool_or(app = 'any' and days_in_week > 0) as active
+    from rows group by week_start, upn_key
+),
 population as (
-    select week_start, max(week_end) as week_end, g.dimension as dimension, g.group_name as group_name,
-           count(distinct upn_key) as licensed_users, count(distinct upn_key) filter (where eligible) as eligible_users
-    from members group by all
-),
-per_user as (
-    select distinct week_start, g.dimension as dimension, g.group_name as group_name, upn_key, prompts_7,
-           chat_prompts_7
-    from members
-),
-prompts as (
-    select week_start, dimension, group_name, sum(prompts_7) as prompts, sum(chat_prompts_7) as chat_prompts
-    from per_user group by all
+    -- the four dimensions as grouping sets (group_dims' order): no row is repeated per dimension
+    select week_start,
+           case when grouping(department) = 0 then 'department' when grouping(job_function) = 0 then 'job_function'
+                when grouping(manager_team) = 0 then 'manager' else 'tenant' end as dimension,
+           coalesce(department, job_function, manager_team, 'Tenant') as group_name,
+           max(week_end) as week_end, count(*) as licensed_users, count(*) filter (where eligible) as eligible_users,
+           sum(prompts_7) as prompts, sum(chat_prompts_7) as chat_prompts,
+           avg(n_apps) filter (where active) as breadth
+    from users
+    group by grouping sets ((week_start), (week_start, department), (week_start, job_function),
+                            (week_start, manager_team))
 ),
 per_app as (
-    select week_start, g.dimension as dimension, g.group_name as group_name, app,
+    select week_start, app,
+           case when grouping(department) = 0 then 'department' when grouping(job_function) = 0 then 'job_function'
+                when grouping(manager_team) = 0 then 'manager' else 'tenant' end as dimension,
+           coalesce(department, job_function, manager_team, 'Tenant') as group_name,
            count(*) filter (where days_in_week > 0) as active_users,
            count(*) filter (where days_in_week > 0 and eligible) as eligible_active_users,
            avg(days_in_week) filter (where days_in_week > 0) as active_days_per_active_user,
            count(*) filter (where days_in_28 >= 12) as habit_users
-    from members where app is not null group by all
-),
-breadth as (
-    select week_start, dimension, group_name, avg(n_apps) as breadth
-    from (
-        select week_start, g.dimension as dimension, g.group_name as group_name, upn_key,
-               count(*) filter (where app <> 'any' and not v2_app(app) and days_in_week > 0) as n_apps,
-               bool_or(app = 'any' and days_in_week > 0) as active
-        from members where app is not null group by all
-    )
-    where active group by all
+    from rows where app is not null
+    group by grouping sets ((week_start, app), (week_start, app, department), (week_start, app, job_function),
+                            (week_start, app, manager_team))
 ),
 apps as (
     select unnest(['any', 'teams', 'word', 'excel', 'powerpoint', 'outlook', 'onenote', 'loop', 'copilot_chat',
@@ -66,8 +71,8 @@ cells as (
     select p.week_start, p.week_end, p.week_end = p.week_start + 6 as complete_week, p.dimension, p.group_name,
            a.app, p.licensed_users,
            coalesce(pa.active_users, 0) as active_users, pa.active_days_per_active_user,
-           case a.app when 'any' then pr.prompts when 'copilot_chat' then pr.chat_prompts end as prompts,
-           case when a.app = 'any' then b.breadth end as breadth,
+           case a.app when 'any' then p.prompts when 'copilot_chat' then p.chat_prompts end as prompts,
+           case when a.app = 'any' then p.breadth end as breadth,
            coalesce(pa.habit_users, 0) as habit_users,
            p.eligible_users, coalesce(pa.eligible_active_users, 0) as eligible_active_users,
            p.eligible_users < params.min_size as too_few_eligible,
@@ -76,9 +81,6 @@ cells as (
     cross join apps a
     cross join params
     left join per_app pa using (week_start, dimension, group_name, app)
-    left join prompts pr on pr.week_start = p.week_start and pr.dimension = p.dimension
-                        and pr.group_name = p.group_name
-    left join breadth b on b.week_start = p.week_start and b.dimension = p.dimension and b.group_name = p.group_name
     where not v2_app(a.app) or p.week_start in (select week_start from v2_weeks)
 )
 select
