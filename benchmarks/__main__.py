@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--markdown", type=Path, default=None, help="print a results file as the README table; run nothing")
     p.add_argument("--first-sync", action="store_true",
                    help="the first-sync study: first users sync, first run and the ways to start, with --latency-ms")
+    p.add_argument("--backfilled", default="",
+                   help="reuse back-filled history: LABEL=WAREHOUSE[,LABEL=WAREHOUSE] (e.g. 300k=/tmp/h/wh.duckdb)")
     p.add_argument("--latency-ms", type=int, default=150,
                    help="the simulator's per-request latency in the first_sync phase and in --first-sync")
     a = p.parse_args(argv)
@@ -54,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         opts = Options(days=a.days, repeat=a.repeat, queries_dir=a.queries_dir, workdir=a.workdir, keep=a.keep,
                        memory_limit=a.memory_limit, phases=tuple(x.strip() for x in a.phases.split(",") if x.strip()),
-                       warehouse=a.warehouse, latency_ms=a.latency_ms, browser_repeat=a.browser_repeat)
+                       warehouse=a.warehouse, latency_ms=a.latency_ms, browser_repeat=a.browser_repeat,
+                       backfilled={k.strip(): Path(v.strip()) for k, v in
+                                   (x.split("=", 1) for x in a.backfilled.split(",") if x.strip())})
     except ValueError as e:
         p.error(str(e))
     if a.warehouse and len(a.sizes.split(",")) != 1:

@@ -125,6 +125,11 @@ def rows(label: str, r: dict) -> list[dict]:
         add("fresh run", "fresh", r["run_fresh"]["wall_s"], r["run_fresh"]["peak_rss_mb"],
             f"floor {r['floor_s']:.1f} s, run / floor {r['run_over_floor']:.2f}, Graph requests {g['total']} "
             f"(plan {g['expected']})")
+    if "backfill_reused" in r:
+        b = r["backfill_reused"]
+        add(f"back-fill, {r['history_days']} days (set-up)", "backfill", r.get("backfill_s"), None,
+            f"reused: {b['report_dates']} report dates, {b['copilot_user_detail_rows']:,} Copilot user-detail raw rows "
+            f"({b['from']})")
     if "backfill_rows" in r:
         add(f"back-fill, {r['history_days']} days (set-up)", "backfill", r.get("backfill_s"), None,
             f"{r['backfill_rows']:,} raw rows")
