@@ -324,3 +324,29 @@ def test_one_list_of_apps_in_the_sql_the_code_and_the_docs():
     assert re.findall(r"^\| `(\w+)` \|", doc, re.MULTILINE) == list(APPS)
     assert set(re.findall(r"^\| `(\w+)` \|.*\*\*v2 only\*\* \|$", doc, re.MULTILINE)) == V2_APPS
     assert set(APP_COLS) == set(APPS)  # the ground truth covers every app
+
+
+def test_usage_by_group_is_stored_by_report_date_and_its_checks_catch_a_group_built_twice(model, tmp_path):
+    """mart_usage_by_group is sorted wide and unpivoted in that order (no sort of the long table): its rows come in
+    report-date order, and the uniqueness check, run on the 'any' rows, still fails when a group's rows of one
+    report date are inserted twice (what a chunk built twice or a group split in two would do)."""
+    import shutil
+
+    from warehouse.db import SQL_DIR
+
+    cfg, _, _ = model
+    copy = tmp_path / "wh.duckdb"
+    shutil.copyfile(cfg.warehouse.path, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        dates = [r[0] for r in con.execute("select as_of from mart_usage_by_group").fetchall()]
+        assert dates == sorted(dates)
+        con.execute("set variable from_as_of = null::date")
+        check = (SQL_DIR / "checks" / "unique_usage_by_group.sql").read_text()
+        assert con.execute(f"select count(*) from ({check})").fetchone()[0] == 0
+        con.execute("insert into mart_usage_by_group select * from mart_usage_by_group where as_of = "
+                    "(select max(as_of) from mart_usage_by_group) and dimension = 'department' and group_id = "
+                    "(select min(group_id) from mart_usage_by_group where dimension = 'department')")
+        assert con.execute(f"select count(*) from ({check})").fetchone()[0] == 2  # the 7- and 28-day 'any' rows
+    finally:
+        con.close()

@@ -140,8 +140,6 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
                 con.execute("reset memory_limit")
                 report.over_memory_cap, report.memory_cap, caps = report.memory_cap, "", ("", "")
                 report.timings.clear()
-        if report.memory_cap:
-            con.execute("reset memory_limit")
         # the checks see the same scope: the rows this transform wrote (older rows were checked when written);
         # all rows when an object was rebuilt whole
         if report.scope and report.scope.rebuilt:
@@ -151,6 +149,8 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
             n = con.execute(f"select count(*) from ({f.read_text().rstrip().rstrip(';')})").fetchone()[0]
             if n:
                 report.failed_checks.append((f.stem, n))
+        if report.memory_cap:  # after the checks: without the cap they cached every mart they scanned (4 GB)
+            con.execute("reset memory_limit")
     finally:
         con.close()
     report.seconds = time.perf_counter() - t0
