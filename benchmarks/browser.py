@@ -13,10 +13,13 @@ which, all at once:
 2. no element of an earlier run is still shown (`[data-stale="true"]`);
 3. the page's title (`h1`) and its main element (a chart, table or metric: `PageSpec.main`) are present;
 4. every Vega-Lite chart has drawn (a canvas or SVG with a size) and every visible data frame has its
-   canvas (one inside a collapsed expander draws only when opened: before this, the Follow-ups page never passed).
+   canvas (one inside a collapsed expander draws only when opened: before this, the Follow-ups page never passed);
+5. no visible element is still a placeholder: Streamlit mounts each element's component lazily (React `Suspense`,
+   `stSkeleton` until its code has loaded), so without this a chart below a large table was not there yet, and
+   not waited for, when the page counted as rendered.
 
 A page **fails** (never a fast time) when it shows a Python exception (`stException`), an error box
-(`stAlertContentError`) or the "collection is writing" notice, or when condition 3 or 4 is not reached within
+(`stAlertContentError`) or the "collection is writing" notice, or when conditions 3 to 5 are not reached within
 `TIMEOUT_MS`. The time is read in the browser (`performance.now()` in that frame); the wall time from Python's
 `goto` to the answer is kept beside it.
 
@@ -213,6 +216,7 @@ DONE = """({heading, main, refreshing}) => {
   if (document.querySelector('[data-stale="true"]')) return false;
   const h1 = [...document.querySelectorAll('h1')].some(e => e.innerText.trim() === heading);
   if (!h1 || !document.querySelector(main)) return false;
+  for (const k of document.querySelectorAll('[data-testid="stSkeleton"]')) if (k.checkVisibility()) return false;
   const drawn = el => [...el.querySelectorAll('canvas, svg')].some(c => c.getBoundingClientRect().width > 0);
   for (const c of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) if (!drawn(c)) return false;
   // a table inside a collapsed expander is hidden (checkVisibility) and draws only when opened

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboards import links, session
+from dashboards import draw, links, session  # noqa: F401 - draw: Altair loads with the server's first run
 from dashboards.access import Viewer
 from dashboards.queries import Refreshing
 

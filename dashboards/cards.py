@@ -13,7 +13,7 @@ from warehouse.config import Config
 from warehouse.followups import Followup
 from warehouse.levels import HEADLINE, HEADLINE_HELP, STATUS_LABEL, percent
 
-from . import charts, edits
+from . import draw, edits
 from .filters import DIMENSIONS
 from .text import md
 
@@ -92,7 +92,7 @@ def group_card(cfg: Config, row: pd.Series, series: pd.DataFrame, followup: Foll
                     facts.append(f"about {impact:.0f} people short of target")
                 st.caption(" · ".join(facts))
         if rate is not None and not series.empty:
-            st.altair_chart(charts.weekly_series(series, target), width="stretch")
+            draw.chart("weekly_series", series, target)
             st.caption("Each complete week's weekly active rate (red: flagged weeks); dashed: the target.")
         if followup is not None:
             if can_edit:

@@ -234,7 +234,7 @@ def weekly_series(series: pd.DataFrame, target: float | None = None, height: int
     text = base.mark_text(dy=-11, fontSize=11, color="#333333").encode(text="label:N")
     layers: list[alt.Chart] = [line, dots, text]
     if target is not None:
-        rule = alt.Chart(pd.DataFrame({"target": [target], "label": [f"target {percent(target)}"]}))
+        rule = alt.Chart(values(pd.DataFrame({"target": [target], "label": [f"target {percent(target)}"]})))
         layers.append(rule.mark_rule(strokeDash=[5, 4], color="#555555").encode(y="target:Q"))
         layers.append(rule.mark_text(align="left", dx=4, dy=-6, fontSize=10, color="#555555").encode(
             y="target:Q", x=alt.value(0), text="label:N"))

@@ -14,6 +14,7 @@ import streamlit as st
 from warehouse import apps
 
 DIMENSIONS = {"department": "Department", "job_function": "Job function", "manager": "Manager team"}
+PICK_LIMIT = 250  # choices a group picker lists at once (`groups`)
 
 
 def choice(key: str, label: str, options: Sequence[str], default: str | None = None,
@@ -41,10 +42,31 @@ def app(available: Sequence[str], label: str = "App") -> str:
 
 
 def groups(options: Sequence[str], default: Sequence[str] = ()) -> list[str]:
-    """The groups to show: the URL's `group=` values that exist (all repeated ones), else `default`."""
+    """The groups to show: the URL's `group=` values that exist (all repeated ones), else `default`.
+
+    With more than `PICK_LIMIT` groups (the manager teams of a large tenant: 10,718 at 100k users) the picker lists
+    the picked ones and the first `PICK_LIMIT` whose name holds the text typed in *Find groups* (none typed: the
+    first of `options`): a list of ten thousand choices cost the browser about a second on every page load, and
+    nobody scrolls it. Every group can still be picked, and linked with `group=`."""
     options = list(options)
-    from_url = [g for g in st.query_params.get_all("group") if g in options]
-    picked = st.multiselect("Groups", options, default=from_url or [g for g in default if g in options])
+    known = set(options)
+    from_url = [g for g in st.query_params.get_all("group") if g in known]
+    chosen = from_url or [g for g in default if g in known]
+    listed, note = options, None
+    if len(options) > PICK_LIMIT:
+        find = st.text_input("Find groups", key="group_search", placeholder="part of a name, then Enter",
+                             help=f"{len(options):,} groups: the list below shows at most {PICK_LIMIT} of them")
+        needle = find.strip().casefold()
+        hits = [g for g in options if needle in g.casefold()] if needle else options
+        listed = list(dict.fromkeys([*chosen, *hits[:PICK_LIMIT]]))
+        n = len(hits)
+        note = (f"{n:,} {'group matches' if n == 1 else 'groups match'} {find.strip()!r}" if needle
+                else f"{len(options):,} groups") + (
+            f"; the list shows the first {PICK_LIMIT}: type part of a name above to find others."
+            if len(hits) > PICK_LIMIT else ".")
+    picked = st.multiselect("Groups", listed, default=chosen)
+    if note:
+        st.caption(note)
     st.query_params["group"] = picked
     return picked
 

@@ -5,6 +5,8 @@ alphabetically; a flagged group's row label is red and bold."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import altair as alt
 import pandas as pd
 
@@ -46,7 +48,7 @@ def apps_chart(heat: pd.DataFrame, bands: Bands, metric: str = "headline") -> al
                           metric=title, people_title=people, highlight=sorted(flagged), wrap_x=True)
 
 
-def weeks_chart(weeks: pd.DataFrame, order: list[str], flagged: set[str], bands: Bands) -> alt.Chart:
+def weeks_chart(weeks: pd.DataFrame, order: list[str], flagged: Collection[str], bands: Bands) -> alt.Chart:
     """Group × complete week: each week's raw weekly active rate, rows in `order` (the headline's)."""
     data = weeks.assign(week=pd.to_datetime(weeks["week_start"]).dt.strftime("%d %b"))
     data = data.sort_values("week_start")

@@ -12,6 +12,7 @@ import pytest
 from dashboard_fixtures import ADMIN, CHAMPION, dashboard_warehouse, flagged_group, headline_text
 from streamlit.testing.v1 import AppTest
 
+from dashboards.filters import PICK_LIMIT
 from dashboards.queries import DEFAULT_GROUPS
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboards" / "app.py")
@@ -269,7 +270,17 @@ def test_heatmap_without_a_pick_shows_flagged_first_then_the_largest_ordered_by_
     rows = chart_rows(at)
     assert len({r["group_name"] for r in rows}) == DEFAULT_GROUPS
     assert f"Showing {DEFAULT_GROUPS} of {teams:,} groups: the flagged ones first" in texts(at)
-    assert len(at.multiselect[0].options) == teams  # every team can still be picked
+    # every team can still be picked: the picker lists the first PICK_LIMIT, a search finds the others
+    assert len(at.multiselect[0].options) == min(teams, PICK_LIMIT)
+    if teams > PICK_LIMIT:
+        con = duckdb.connect(dash_cfg.warehouse.path, read_only=True)
+        last = con.execute("select max(group_name) from mart_acceptance_heatmap "
+                           "where dimension = 'manager'").fetchone()[0]
+        con.close()
+        assert last not in at.multiselect[0].options
+        at.text_input(key="group_search").input(last).run()
+        assert last in at.multiselect[0].options
+        at.text_input(key="group_search").input("").run()
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     order = spec["encoding"]["y"]["sort"] if "encoding" in spec else spec["layer"][0]["encoding"]["y"]["sort"]
     rates = {r["group_name"]: r["rate"] for r in rows if r["app"] == "any app"}

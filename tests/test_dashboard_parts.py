@@ -147,3 +147,31 @@ def test_roles_from_config_and_champions():
     seen = viewer_as("CHRIS@contoso.com", champs)
     assert seen.role == CHAMPION and seen.groups == chris.groups and seen.viewed_as and seen.name == "Chris"
     assert viewer_as("ada@contoso.com", champs).role == VIEWER  # never an admin: exactly a champion's view
+
+
+def test_a_picker_with_thousands_of_groups_lists_the_picked_and_the_matches_of_a_search():
+    from streamlit.testing.v1 import AppTest
+
+    def page() -> None:
+        import streamlit as st
+
+        from dashboards import filters
+
+        names = [f"Team {i:05d} (lead{i}@contoso.example)" for i in range(3000)]
+        st.session_state["picked"] = filters.groups(names, default=[names[2999]])
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception
+    from dashboards.filters import PICK_LIMIT
+    listed = at.multiselect[0].options
+    assert len(listed) == PICK_LIMIT + 1 and listed[0] == "Team 02999 (lead2999@contoso.example)"  # the pick first
+    assert at.session_state["picked"] == ["Team 02999 (lead2999@contoso.example)"]
+    assert "3,000 groups; the list shows the first 250" in at.caption[0].value
+    at.text_input(key="group_search").input("lead1234@").run()
+    assert at.multiselect[0].options == ["Team 02999 (lead2999@contoso.example)",
+                                         "Team 01234 (lead1234@contoso.example)"]
+    at.multiselect[0].select("Team 01234 (lead1234@contoso.example)").run()
+    assert at.session_state["picked"] == ["Team 02999 (lead2999@contoso.example)",
+                                          "Team 01234 (lead1234@contoso.example)"]
+    assert at.query_params["group"] == at.session_state["picked"]
+    assert at.caption[0].value == "1 group matches 'lead1234@'."

@@ -31,6 +31,7 @@ def test_dashboard_command_serves_the_app_headless():
     argv = streamlit_argv("127.0.0.1", 8599)
     assert argv[1:4] == ["-m", "streamlit", "run"] and argv[4].endswith("dashboards/app.py")
     assert argv[argv.index("--server.port") + 1] == "8599" and argv[argv.index("--server.headless") + 1] == "true"
+    assert argv[argv.index("--runner.postScriptGC") + 1] == "false"  # no full collection after every page run
 
 
 def test_dashboard_command_rejects_a_bad_config_before_starting(tmp_path):

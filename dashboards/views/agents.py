@@ -10,7 +10,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, filters, session, tables
+from dashboards import draw, filters, session, tables
 from warehouse.levels import percent
 
 ctx = session.current()
@@ -83,10 +83,9 @@ whole = tenant.assign(group_name=TENANT)
 series = pd.concat([w for w in (weeks, whole) if not w.empty], ignore_index=True)
 peak = float(series["weekly_active_rate"].max()) if series["weekly_active_rate"].notna().any() else 1.0
 top = min(1.0, math.ceil(peak * 10 + 0.5) / 10)  # agent use is low: a 0-100 % axis would flatten every line
-chart = charts.group_trend(series, title="used an agent that week", top=top, reference=TENANT)
 # Streamlit fits the whole chart, legend included, into its height: room for the lines plus the legend's rows
 height = 260 + 26 * math.ceil(series["group_name"].nunique() / 2)
-st.altair_chart(chart.properties(height=height), width="stretch")
+draw.chart("group_trend", series, title="used an agent that week", top=top, reference=TENANT, height=height)
 st.caption("Each complete week: eligible people who used an agent on at least one day, per group"
            + (" (the largest by default; pick others above)" if viewer.is_admin else "") + ", and the whole tenant "
            "(dashed).")

@@ -4,7 +4,7 @@ choice; weekly trends and a CSV of what the table shows (the same column names).
 
 import streamlit as st
 
-from dashboards import charts, filters, session, tables
+from dashboards import draw, filters, session, tables
 from dashboards.downloads import safe_csv
 from warehouse import apps
 from warehouse.levels import HEADLINE, HEADLINE_HELP
@@ -61,5 +61,5 @@ names = list(table.loc[~suppressed, "group_name"])
 picked = filters.groups(sorted(names), default=names[:6])
 if picked:  # only the picked groups' weeks are read
     weeks = viewer.visible(r.group_weeks(dimension, app, picked), dimension)
-    st.altair_chart(charts.group_trend(weeks), width="stretch")
+    draw.chart("group_trend", weeks)
     st.caption("Each complete week's weekly active rate (eligible people active on at least one day of the week).")

@@ -8,7 +8,7 @@ by the headline; a manager dimension has tens of thousands of groups in a big te
 import pandas as pd
 import streamlit as st
 
-from dashboards import filters, heat, session
+from dashboards import draw, filters, heat, session
 from dashboards.queries import DEFAULT_GROUPS
 from warehouse.levels import HEADLINE, bands_of
 
@@ -49,13 +49,13 @@ if data.empty:
 week = pd.Timestamp(data["week_start"].dropna().iloc[0]) if data["week_start"].notna().any() else None
 when = f"week of {week:%d %b %Y}" if week is not None else "latest complete week"
 if view == "apps":
-    chart = heat.apps_chart(data, bands, metric)
+    builder, args = "apps_chart", (data, bands, metric)
     note = (f"reach: share of licensed people active in the 28 days to {ctx.as_of:%d %b %Y} (any Copilot "
             "activity; not the headline)" if metric == "reach" else
             f"{heat.headline_note(cfg.model.stagnation.lookback_weeks)} per app, {when}")
 else:
     weeks = viewer.visible(r.group_weeks(dimension, app, chosen), dimension)
-    chart = heat.weeks_chart(weeks, heat.row_order(data), heat.flagged_names(data), bands)
+    builder, args = "weeks_chart", (weeks, heat.row_order(data), sorted(heat.flagged_names(data)), bands)
     note = f"each complete week's weekly active rate, app {heat.app_label(app)}; rows by the headline"
 
 shown = ""
@@ -65,4 +65,4 @@ if not chosen and len(names) > DEFAULT_GROUPS:
 st.caption(f"{filters.DIMENSIONS[dimension]} × {view}: {note}. Names in red bold are flagged. Grey cells are "
            f"too small or suppressed (fewer people than the minimum group size) and carry no number. Hover a cell "
            f"for counts.{shown}")
-st.altair_chart(chart, width="stretch")
+draw.chart(builder, *args)

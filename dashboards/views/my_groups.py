@@ -8,7 +8,7 @@ then a heatmap of those groups across the apps."""
 import pandas as pd
 import streamlit as st
 
-from dashboards import cards, edits, filters, heat, session, workflow
+from dashboards import cards, draw, edits, filters, heat, session, workflow
 from dashboards.text import md
 from warehouse.levels import bands_of
 
@@ -95,6 +95,6 @@ for d, groups in by_dim.items():
     latest = pd.Timestamp(data["week_start"].iloc[0])
     st.caption(f"{filters.DIMENSIONS[d]}: {note} per app, latest complete week (week of {latest:%d %b %Y}). "
                "Red names: flagged.")
-    st.altair_chart(heat.apps_chart(data, bands), width="stretch")
+    draw.chart("apps_chart", data, bands)
 st.page_link("views/heatmap.py", label="Open the heatmap", icon=":material/grid_on:",
              query_params={"dimension": next(iter(by_dim))})

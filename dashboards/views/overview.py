@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import cards, charts, session, tables
+from dashboards import cards, draw, session, tables
 from warehouse.levels import HEADLINE, HEADLINE_HELP, REACH_HELP, percent
 
 ctx = session.current()
@@ -78,23 +78,21 @@ if last is not None:
                 "share of licensed people active on at least 12 of the last 28 days")
 
 st.subheader("Weekly active rate per app")
-st.altair_chart(charts.trend_by_app(weekly), width="stretch")
+draw.chart("trend_by_app", weekly)
 st.caption("Each complete week: eligible people active on at least one day of the week, per app.")
 
 left, right = st.columns(2)
 with left:
     st.subheader("Usage frequency")
-    st.altair_chart(charts.weekly_metric(weekly, "active_days_per_active_user", "active days per active person"),
-                    width="stretch")
-    st.altair_chart(charts.weekly_metric(weekly, "prompts_per_active_user", "prompts per active person", ".0f"),
-                    width="stretch")
+    draw.chart("weekly_metric", weekly, "active_days_per_active_user", "active days per active person")
+    draw.chart("weekly_metric", weekly, "prompts_per_active_user", "prompts per active person", ".0f")
 with right:
     st.subheader("Breadth and habit")
-    st.altair_chart(charts.weekly_metric(weekly, "breadth", "apps per active person"), width="stretch")
+    draw.chart("weekly_metric", weekly, "breadth", "apps per active person")
     if n_weeks < 4:
         st.info(f"Habit rate: collecting history ({n_weeks} of 4 complete weeks).")
     else:
-        st.altair_chart(charts.weekly_metric(weekly, "habit_rate", "habit rate", ".0%"), width="stretch")
+        draw.chart("weekly_metric", weekly, "habit_rate", "habit rate", ".0%")
 
 st.subheader("Licences")
 lic = r.licences()
@@ -102,7 +100,7 @@ if lic.empty:
     st.info("No licence figures: the directory (users) or subscribedSkus was not collected, or names are concealed.")
 else:
     row = lic.iloc[-1]
-    st.altair_chart(charts.licences(row), width="stretch")
+    draw.chart("licences", row)
     st.caption(f"Assigned and purchased units from subscribedSkus; users from the directory on "
                f"{pd.Timestamp(row['as_of']):%d %b %Y}. *Never used*: licensed users with no Copilot activity date "
                "in the report.")

@@ -4,7 +4,7 @@ one follow-up's detail with its actions and history. (Champions are edited on th
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, edits, filters, session, tables, workflow
+from dashboards import draw, edits, filters, session, tables, workflow
 from dashboards.text import md
 from warehouse.champions import DIMENSIONS
 from warehouse.followups import STATUS_WORDS
@@ -85,7 +85,7 @@ with st.container(border=True):
         m[2].metric("Change", delta or "–")
     series = r.group_series(weeks[0], f.dimension, [f.group_name])
     if not series.empty:
-        st.altair_chart(charts.weekly_series(series, cfg.model.stagnation.target_rate), width="stretch")
+        draw.chart("weekly_series", series, cfg.model.stagnation.target_rate)
     edits.followup_actions(cfg, f, author)
     with st.expander("History and actions"):
         st.dataframe(tables.readable(pd.DataFrame([vars(e) for e in detail.events]), [
