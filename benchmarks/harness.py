@@ -218,6 +218,9 @@ def reuse_backfill(source: Path, target: Path, base_url: str) -> dict:
         raise FileNotFoundError(f"--backfilled {source}: no such warehouse")
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
+    wal = source.with_name(source.name + ".wal")
+    if wal.exists():  # a back-fill stopped before its last checkpoint: the WAL holds the rest
+        shutil.copyfile(wal, target.with_name(target.name + ".wal"))
     con = duckdb.connect(str(target))
     try:
         con.execute("update _delta_links set delta_link = regexp_replace(delta_link, '^https?://[^/]+', ?)",
