@@ -32,8 +32,7 @@ users as (
 population as (
     -- the four dimensions as grouping sets (group_dims' order): no row is repeated per dimension
     select week_start,
-           case when grouping(department) = 0 then 'department' when grouping(job_function) = 0 then 'job_function'
-                when grouping(manager_team) = 0 then 'manager' else 'tenant' end as dimension,
+           grouped_dimension(grouping(department, job_function, manager_team)) as dimension,
            coalesce(department, job_function, manager_team, 'Tenant') as group_name,
            max(week_end) as week_end, count(*) as licensed_users, count(*) filter (where eligible) as eligible_users,
            sum(prompts_7) as prompts, sum(chat_prompts_7) as chat_prompts,
@@ -44,8 +43,7 @@ population as (
 ),
 per_app as (
     select week_start, app,
-           case when grouping(department) = 0 then 'department' when grouping(job_function) = 0 then 'job_function'
-                when grouping(manager_team) = 0 then 'manager' else 'tenant' end as dimension,
+           grouped_dimension(grouping(department, job_function, manager_team)) as dimension,
            coalesce(department, job_function, manager_team, 'Tenant') as group_name,
            count(*) filter (where days_in_week > 0) as active_users,
            count(*) filter (where days_in_week > 0 and eligible) as eligible_active_users,
