@@ -7,8 +7,10 @@ from datetime import date, timedelta
 from urllib.parse import quote, urlencode
 
 from warehouse.config import Config
-from warehouse.episodes import FlagState
-from warehouse.flags import FlaggedGroup, iso_week
+
+from .workflow.episodes import FlagState
+from .workflow.flagged import FlaggedGroup
+from .workflow.weeks import iso_week
 
 DIMENSION_LABEL = {"department": "department", "job_function": "job function", "manager": "manager team",
                    "tenant": "whole tenant"}

@@ -17,7 +17,8 @@ import pandas as pd
 import vl_convert
 
 from warehouse import apps, levels
-from warehouse.flags import query
+
+from .queries import query
 
 APPS = apps.SHORT
 DIM_SHORT = {"department": "dept", "job_function": "function", "manager": "team"}

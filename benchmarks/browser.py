@@ -53,9 +53,9 @@ from pathlib import Path
 
 import duckdb
 
+from alerts.workflow.champions import save_champion
 from connector.cli_dashboard import streamlit_argv
 from dashboards import links
-from warehouse.champions import save_champion
 from warehouse.config import load_config
 
 CHROMIUM = "/usr/bin/chromium"

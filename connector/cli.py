@@ -103,8 +103,8 @@ def transform(config_path: str, full: bool) -> None:
 @config_option
 def status(config_path: str) -> None:
     """Show data freshness, the last run of each report, tenant adoption and this week's flagged groups."""
+    from connector.status import read_status
     from warehouse.db import WarehouseBusy
-    from warehouse.status import read_status
 
     cfg = _config(config_path)
     try:

@@ -15,7 +15,7 @@ from rich.table import Table
 from .cli import _config, config_option, console
 
 if TYPE_CHECKING:
-    from warehouse.followups import BeforeAfter
+    from alerts.workflow.followups import BeforeAfter
 
 DATE = click.DateTime(["%Y-%m-%d"])
 DELIVERY_STYLE = {"sent": "green", "written": "green", "skipped": "dim", "failed": "red"}
@@ -33,10 +33,10 @@ def clean_errors(func: Callable[..., None]) -> Callable[..., None]:
         import duckdb
 
         from alerts.send import AlertError
-        from warehouse.champions import ChampionError
+        from alerts.workflow.champions import ChampionError
+        from alerts.workflow.followups import FollowupError
+        from alerts.workflow.weeks import WeekError
         from warehouse.db import WarehouseBusy
-        from warehouse.flags import WeekError
-        from warehouse.followups import FollowupError
 
         try:
             func(*args, **kwargs)
@@ -60,7 +60,7 @@ def champions() -> None:
 @clean_errors
 def champions_import(config_path: str, csv_file: str, replace: bool) -> None:
     """Load FILE.csv (dimension,group_name,champion_name,champion_email,manager_email); bad lines are reported."""
-    from warehouse.champions import ChampionError, import_champions
+    from alerts.workflow.champions import ChampionError, import_champions
     from warehouse.db import WarehouseBusy
 
     cfg = _config(config_path)
@@ -83,7 +83,7 @@ def champions_import(config_path: str, csv_file: str, replace: bool) -> None:
 @clean_errors
 def champions_list(config_path: str, dimension: str | None) -> None:
     """Show the champions per group."""
-    from warehouse.champions import list_champions
+    from alerts.workflow.champions import list_champions
 
     rows = list_champions(_config(config_path), dimension)
     table = Table(title=f"{len(rows)} champion(s)")
@@ -104,8 +104,8 @@ def champions_list(config_path: str, dimension: str | None) -> None:
 def alerts(config_path: str, week: str | None, dry_run: bool, resend: bool) -> None:
     """Send the weekly stagnation alerts to champions (fallback for the rest) and the adoption lead's digest."""
     from alerts.send import AlertError
+    from alerts.workflow.weeks import WeekError
     from warehouse.db import WarehouseBusy
-    from warehouse.flags import WeekError
     from warehouse.lock import WriterBusy
 
     from .jobs import alerts_job
@@ -142,8 +142,8 @@ def followups() -> None:
 @clean_errors
 def followups_sync(config_path: str, week: str | None) -> None:
     """Open follow-ups for the week's flagged groups (alerts do this too)."""
-    from warehouse.episodes import sync
-    from warehouse.flags import WeekError, iso_week
+    from alerts.workflow.episodes import sync
+    from alerts.workflow.weeks import WeekError, iso_week
 
     try:
         start, states = sync(_config(config_path), week)
@@ -161,7 +161,7 @@ def followups_sync(config_path: str, week: str | None) -> None:
 @clean_errors
 def followups_list(config_path: str, statuses: tuple[str, ...], dimension: str | None, show_all: bool) -> None:
     """List follow-ups (unresolved by default) with the before/after change around the first action."""
-    from warehouse.followups import before_after, list_followups
+    from alerts.workflow.followups import before_after, list_followups
 
     cfg = _config(config_path)
     rows = list_followups(cfg, statuses=list(statuses) or None, dimension=dimension,
@@ -192,7 +192,7 @@ def _ba(b: BeforeAfter | None) -> str:
 @clean_errors
 def followups_show(config_path: str, followup_id: int) -> None:
     """Show one follow-up: weekly rates, actions, history and the before/after comparison."""
-    from warehouse.followups import FollowupError, get_followup
+    from alerts.workflow.followups import FollowupError, get_followup
 
     try:
         d = get_followup(_config(config_path), followup_id)
@@ -227,7 +227,7 @@ def followups_show(config_path: str, followup_id: int) -> None:
 def followups_set(config_path: str, followup_id: int, status: str | None, owner: str | None, note: str | None,
                   snooze_until: datetime | None, author: str | None) -> None:
     """Change a follow-up's status, owner or snooze date, or add a note."""
-    from warehouse.followups import FollowupError, set_followup
+    from alerts.workflow.followups import FollowupError, set_followup
 
     until: date | None = snooze_until.date() if snooze_until else None
     try:
@@ -250,7 +250,7 @@ def followups_set(config_path: str, followup_id: int, status: str | None, owner:
 def followups_action(config_path: str, followup_id: int, kind: str, note: str | None, action_date: datetime | None,
                      author: str | None) -> None:
     """Log an intervention for a follow-up (its first action splits the before/after comparison)."""
-    from warehouse.followups import FollowupError, add_action
+    from alerts.workflow.followups import FollowupError, add_action
 
     when: date | None = action_date.date() if action_date else None
     try:

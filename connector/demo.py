@@ -43,7 +43,7 @@ CHAMPIONS_HEADER = "dimension,group_name,champion_name,champion_email,manager_em
 def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console: Console, port: int = 8501) -> int:
     """Collect `history_days + 1` simulated days into `workdir`, transform, then write the week's alert mails to
     `workdir/outbox` for a few made-up champions; return the last run's exit code."""
-    from warehouse.status import read_status
+    from connector.status import read_status
 
     from .cli import _transform, default_end_date, print_run, print_status
     from .collect import collect
@@ -122,7 +122,7 @@ def demo_champions(cfg: Config, workdir: Path, console: Console) -> list[tuple[s
     """Made-up champions for the week's flagged groups, written to a CSV and imported as an admin would."""
     import duckdb
 
-    from warehouse.champions import ChampionError, import_champions
+    from alerts.workflow.champions import ChampionError, import_champions
 
     try:
         champions = pick_champions(cfg)
@@ -141,7 +141,7 @@ def demo_alerts(cfg: Config, workdir: Path, console: Console, champions: list[tu
 
     from alerts.run import run_alerts
     from alerts.send import AlertError
-    from warehouse.flags import WeekError
+    from alerts.workflow.weeks import WeekError
 
     try:
         result = run_alerts(cfg, resend=True)

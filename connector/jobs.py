@@ -65,7 +65,7 @@ def _transform(cfg: Config, result: JobResult, *, full: bool = False) -> None:
         log.error("transform failed: %s", e)
         return
     try:  # open follow-ups for new flags now, so the dashboard shows them before the weekly alert goes out
-        from warehouse.episodes import sync
+        from alerts.workflow.episodes import sync
 
         sync(cfg)
     except Exception as e:  # the model is built; follow-ups catch up on the next run or alert run

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import db
-from .champions import unmatched
+from alerts.workflow.champions import unmatched
+from warehouse import db
 
 
 @dataclass

@@ -9,8 +9,8 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
+from alerts.workflow.followups import Followup
 from warehouse.config import Config
-from warehouse.followups import Followup
 from warehouse.levels import HEADLINE, HEADLINE_HELP, STATUS_LABEL, percent
 
 from . import draw, edits

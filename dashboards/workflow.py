@@ -1,4 +1,4 @@
-"""Follow-ups and champions from the dashboard, through `warehouse.followups` / `warehouse.champions`.
+"""Follow-ups and champions from the dashboard, through `alerts.workflow.followups` / `alerts.workflow.champions`.
 
 Reads wait at most a moment for the warehouse and are cached like the named queries (`[dashboard]
 cache_ttl_seconds`, forgotten after every edit made here). Edits take the single-writer lock like the command
@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import duckdb
 import streamlit as st
 
-from warehouse import champions, followups
+from alerts.workflow import champions, followups
 from warehouse.config import Config
 from warehouse.db import WarehouseBusy
 from warehouse.lock import WriterBusy, writer_lock

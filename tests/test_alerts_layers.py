@@ -23,5 +23,6 @@ def test_no_imports_against_the_direction(package):
 
 
 def test_alerts_read_only_marts_and_their_own_tables():
-    sql = "\n".join(p.read_text() for p in (ROOT / "warehouse" / "sql" / "queries").glob("*.sql"))
+    sql = "\n".join(p.read_text() for p in (ROOT / "alerts" / "sql").glob("*.sql"))
     assert "raw_" not in sql and "stg_" not in sql and "int_" not in sql
+

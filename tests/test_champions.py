@@ -7,16 +7,16 @@ import pytest
 from click.testing import CliRunner
 from simulated_warehouse import copy_warehouse
 
-from connector.cli import cli
-from warehouse.champions import (
+from alerts.workflow.champions import (
     ChampionError,
     delete_champion,
     import_champions,
     list_champions,
     save_champion,
 )
+from connector.cli import cli
+from connector.status import read_status
 from warehouse.config import load_config
-from warehouse.status import read_status
 
 HEADER = "dimension,group_name,champion_name,champion_email,manager_email\n"
 
@@ -157,3 +157,4 @@ def test_cli_import_and_list(cfg, tmp_path):
     con = duckdb.connect(cfg.warehouse.path, read_only=True)
     assert con.execute("select count(*) from champions").fetchone() == (1,)
     con.close()
+

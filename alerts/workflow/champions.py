@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 from email_validator import EmailNotValidError, validate_email
 
-from . import db
-from .config import Config
+from warehouse import db
+from warehouse.config import Config
 
 DIMENSIONS = ("department", "job_function", "manager")
 COLUMNS = ("dimension", "group_name", "champion_name", "champion_email", "manager_email")

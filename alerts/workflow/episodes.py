@@ -10,10 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 
-from . import db
-from .config import Config
-from .flags import FlaggedGroup, read_flagged, resolve_week
+from warehouse import db
+from warehouse.config import Config
+
+from .flagged import FlaggedGroup, read_flagged
 from .followups import Followup, read_all, record_event
+from .weeks import resolve_week
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
-from . import db
-from .config import Config
-from .flags import query
+from warehouse import db
+from warehouse.config import Config
+
+from ..queries import query
 
 STATUSES = ("open", "acknowledged", "in_progress", "snoozed", "resolved")
 STATUS_WORDS = {s: s.replace("_", " ") for s in STATUSES}  # as people read them, in mails and on the dashboard

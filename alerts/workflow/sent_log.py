@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
-from . import db
-from .flags import query
+from warehouse import db
+
+from ..queries import query
 
 
 @dataclass(frozen=True)
