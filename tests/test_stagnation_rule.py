@@ -168,8 +168,6 @@ def _rule_on_series(series: dict[str, list[tuple[int, int] | None]], confidence:
         con.execute(f.read_text())
     con.execute("create table mart_adoption_weekly (dimension varchar, group_id varchar, group_name varchar, "
                 "app varchar, week_start date, licensed_users integer)")
-    con.execute("create table champions (dimension varchar, group_id varchar, group_name varchar, "
-                "champion_name varchar, champion_email varchar, manager_email varchar)")
     # no manager labels: a team's name is its key (group_label, int_manager_labels.sql)
     con.execute("create table int_manager_labels (manager_id varchar, label varchar, upn_key varchar)")
     labels = (SQL_DIR / "intermediate" / "int_manager_labels.sql").read_text()

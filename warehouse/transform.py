@@ -214,7 +214,7 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
         else:
             _run(con, report, f, inc, full=sc.full)
         if f.stem == labels.LABELS:
-            labels.attach(con)  # before the marts: mart_stagnation takes the champions by group_id
+            labels.attach(con)  # champions and follow-ups take their group_id and the team's current label
         elif inc and not sc.full and not sc.whole(f.stem):
             labels.relabel(con, f.stem)  # a renamed manager team's kept rows, before the marts that read them
         if f.stem == CALENDAR and not sc.full:
