@@ -69,7 +69,9 @@ def _mart_prints(sql: Path, cfg) -> dict[str, str]:
     con = duckdb.connect()
     try:
         _write_params(con, cfg.model)
-        prints = fingerprints.compute(con, [f for layer in LAYERS for f in sorted((sql / layer).glob("*.sql"))])
+        # a release before the macros had a folder of their own kept them in staging
+        files = [f for layer in ("macros", *LAYERS) for f in sorted((sql / layer).glob("*.sql"))]
+        prints = fingerprints.compute(con, files)
     finally:
         con.close()
     return {n: p.fingerprint for n, p in prints.items() if n.startswith("mart_")}

@@ -1,7 +1,7 @@
 """Group labels: a manager team is keyed by the manager's Entra id and labelled "Name (upn)" (int_manager_labels).
 
-A rename changes the label only. Tables rebuilt whole take it from the model (`group_label`); the rows an
-incremental transform keeps are relabelled in place, and so are champions and follow-ups, which attach to
+A rename changes the label only. Tables rebuilt whole take it from the model (the marts join int_manager_labels);
+the rows an incremental transform keeps are relabelled in place, and so are champions and follow-ups, which attach to
 groups by (dimension, group_id). Nothing reaches back into history because a manager was renamed.
 """
 
