@@ -26,6 +26,8 @@ from pathlib import Path
 
 import duckdb
 
+from . import db
+
 PARAMS = "_model_params"
 MACROS = "macros"  # the layer of macro files: read by the name of a macro they define, not their own
 PARAM_TABLES = ("_job_function_strip", "_job_function_rules", "_job_function_overrides")
@@ -100,7 +102,7 @@ def compute(con: duckdb.DuckDBPyConnection, files: list[Path]) -> dict[str, Prin
 
 def saved(con: duckdb.DuckDBPyConnection) -> dict[str, Print]:
     """The fingerprints the last transform saved (empty before the first transform of this release)."""
-    if not con.execute("select 1 from duckdb_tables() where table_name = '_transform_objects'").fetchone():
+    if not db.has_table(con, "_transform_objects"):
         return {}
     rows = con.execute("select object, layer, fingerprint, inputs from _transform_objects").fetchall()
     out = {}

@@ -61,10 +61,6 @@ def _query(name: str) -> str:
     return (db.SQL_DIR / "scope" / f"{name}.sql").read_text()
 
 
-def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return con.execute("select 1 from duckdb_tables() where table_name = ?", [table]).fetchone() is not None
-
-
 def _migrated(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The migrations applied since the last transform (by it, or by a collection before it): name -> SQL."""
     names = con.execute("select name from _migrations where applied_at > (select transformed_at from "
@@ -77,10 +73,10 @@ def decide(con: duckdb.DuckDBPyConnection, files: list[Path], tables: list[str],
     they read a table that a migration applied since the last transform changed; in build order) and the
     report dates with new loads (user changes come later)."""
     now = fingerprints.compute(con, files)
-    missing = [t for t in tables if not _exists(con, t)]
+    missing = [t for t in tables if not db.has_table(con, t)]
     if force_full:
         return Scope(True, "asked for", now)
-    if not _exists(con, "_transform_state"):
+    if not db.has_table(con, "_transform_state"):
         return Scope(True, "first transform", now)
     before = fingerprints.saved(con)
     if not before:

@@ -97,19 +97,15 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
     """
     report = TransformReport()
     t0 = time.perf_counter()
-    con = db.connect(path, wait_seconds=wait_seconds, memory_limit=memory_limit)
-    try:
-        db.migrate(con)
+    with db.writing(path, wait_seconds=wait_seconds, memory_limit=memory_limit) as con:
         caps = ("", "") if memory_limit else (incremental_memory_limit, rebuild_memory_limit)
         while True:
-            con.execute("begin")
             try:
-                _write_params(con, model or ModelConfig())
-                _build(con, report, full, caps)
-                con.execute("commit")
+                with db.transaction(con):
+                    _write_params(con, model or ModelConfig())
+                    _build(con, report, full, caps)
                 break
             except Exception as e:
-                con.execute("rollback")
                 oom = isinstance(e, duckdb.OutOfMemoryException) or getattr(e, "out_of_memory", False)
                 if not (oom and report.memory_cap):
                     raise
@@ -130,8 +126,6 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
                 report.failed_checks.append((f.stem, n))
         if report.memory_cap:  # after the checks: without the cap they cached every mart they scanned (4 GB)
             con.execute("reset memory_limit")
-    finally:
-        con.close()
     report.seconds = time.perf_counter() - t0
     return report
 
