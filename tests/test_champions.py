@@ -171,7 +171,8 @@ def test_a_champion_saved_after_the_transform_is_what_every_reader_shows_at_once
                                          "where table_name = 'mart_stagnation'").fetchall()}
     week, dim, group = con.execute(
         "select week_start, dimension, group_name from mart_stagnation where flagged and dimension <> 'tenant' "
-        "and week_start = (select max(week_start) from mart_stagnation) order by impact desc, dimension, group_name limit 1").fetchone()
+        "and week_start = (select max(week_start) from mart_stagnation) "
+        "order by impact desc, dimension, group_name limit 1").fetchone()
     con.close()
     assert columns.isdisjoint({"champion_name", "champion_email", "manager_email"}) and "group_id" in columns
     save_champion(cfg, dim, group, "Cleo Live", "cleo.live@contoso.example", "boss.live@contoso.example")

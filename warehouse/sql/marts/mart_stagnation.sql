@@ -23,7 +23,7 @@
 -- A group's champion is not here: it is application data (alerts/workflow/), edited between transforms, so the
 -- readers (alerts/sql/flagged_groups.sql, dashboards/sql/, `copilot-usage status`) join it live by
 -- (dimension, group_id); the model reads no application table.
-create or replace table mart_stagnation as
+-- materialized: table
 with params as (
     select
         max(num) filter (where name = 'target_rate') as target_rate,
@@ -193,7 +193,7 @@ select
     f.week_start,
     f.dimension,
     f.group_name as group_id,
-    group_label(f.dimension, f.group_name) as group_name,
+    coalesce(ml.label, f.group_name) as group_name,
     f.flagged,
     case
         when f.suppressed then 'not evaluated: fewer eligible people than the minimum group size'
@@ -253,3 +253,4 @@ select
          else f.department end as department,
     f.licensed_users::integer as licensed_users
 from final f
+left join int_manager_labels ml on f.dimension = 'manager' and ml.manager_id = f.group_name
