@@ -53,7 +53,7 @@ from pathlib import Path
 
 import duckdb
 
-from connector.cli_dashboard import streamlit_argv
+from connector.cli.dashboard import streamlit_argv
 from dashboards import links
 from warehouse.champions import save_champion
 from warehouse.config import load_config
