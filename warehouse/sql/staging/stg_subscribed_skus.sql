@@ -1,6 +1,6 @@
 -- SKUs of the latest load; a SKU is a Copilot SKU when it carries the M365_COPILOT_APPS or the Graph-grounded
 -- chat service plan (no hard-coded SKU list: bundles such as Copilot for Sales carry the same plans).
-create or replace view stg_subscribed_skus as
+-- materialized: view
 with latest as (
     select * from raw_subscribed_skus
     where _loaded_at = (select max(_loaded_at) from raw_subscribed_skus)
