@@ -54,7 +54,7 @@ from pathlib import Path
 import duckdb
 
 from alerts.workflow.champions import save_champion
-from connector.cli_dashboard import streamlit_argv
+from connector.cli.dashboard import streamlit_argv
 from dashboards import links
 from warehouse.config import load_config
 

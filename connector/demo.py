@@ -10,7 +10,8 @@ from rich.markup import escape
 
 from warehouse.config import Config, load_config
 
-from .simulator.server import Simulator
+from .output import print_run, print_status, print_transform
+from .simulator.server import Simulator, default_end_date
 from .simulator.tenant import Tenant
 
 DEMO_CONFIG = """# Written by `copilot-usage demo`: the built-in simulated tenant on loopback.
@@ -45,8 +46,8 @@ def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console
     `workdir/outbox` for a few made-up champions; return the last run's exit code."""
     from connector.status import read_status
 
-    from .cli import _transform, default_end_date, print_run, print_status
     from .collect import collect
+    from .jobs import transform_job_or_busy
 
     workdir.mkdir(parents=True, exist_ok=True)
     end = default_end_date()
@@ -71,8 +72,9 @@ def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console
                 console.print(f"  collected {tenant.date(day)}: {sum(o.rows for o in result.outcomes)} rows"
                               + (f", {len(bad)} problem(s)" if bad else ""))
         print_run(result)
-        transformed = _transform(cfg)
-        code = 1 if 1 in (code, transformed) else code
+        transformed = transform_job_or_busy(cfg)
+        print_transform(transformed)
+        code = 1 if 1 in (code, transformed.exit_code) else code
     champions = demo_champions(cfg, workdir, console)  # before the status, which names each group's champion
     print_status(read_status(str(warehouse)))
     demo_alerts(cfg, workdir, console, champions)  # an outbox only: also after a warning, so the loop can be seen

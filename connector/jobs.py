@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from warehouse.config import Config, Secrets
-from warehouse.lock import writer_lock
+from warehouse.lock import WriterBusy, writer_lock
 from warehouse.transform import TransformError, TransformReport
 from warehouse.transform import transform as do_transform
 
@@ -89,6 +89,17 @@ def transform_job(cfg: Config, *, full: bool = False) -> JobResult:
     with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="transform"):
         _transform(cfg, result, full=full)
     return result
+
+
+def transform_job_or_busy(cfg: Config, *, full: bool = False) -> JobResult:
+    """`transform_job`, with a busy warehouse (another writer holds the lock or the DuckDB file) recorded as the
+    transform's error instead of raised: what `copilot-usage transform` and the demo show (exit code 1)."""
+    from warehouse.db import WarehouseBusy
+
+    try:
+        return transform_job(cfg, full=full)
+    except (WarehouseBusy, WriterBusy) as e:
+        return JobResult(transform_error=str(e))
 
 
 def alerts_job(cfg: Config, *, week: str | None = None, dry_run: bool = False, resend: bool = False) -> AlertRunResult:

@@ -9,10 +9,10 @@ import duckdb
 import pytest
 
 from benchmarks import browser, first_sync, report
+from benchmarks.backfill import backfill
 from benchmarks.harness import Options, run_size
 from benchmarks.measure import query_latencies
 from connector.collect import collect
-from connector.simulator.backfill import backfill
 from connector.simulator.server import Simulator
 from connector.simulator.tenant import Tenant
 from warehouse import db

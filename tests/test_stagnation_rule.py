@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connector.simulator.backfill import backfill
+from benchmarks.backfill import backfill
 from connector.simulator.teams import expected_rate
 from connector.simulator.tenant import Tenant
 from warehouse.config import load_config
