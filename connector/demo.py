@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
+from warehouse import db
 from warehouse.config import Config, load_config
 
 from .output import print_run, print_status, print_transform
@@ -86,16 +87,11 @@ def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console
 def pick_champions(cfg: Config) -> list[tuple[str, str, str, str]]:
     """(dimension, group, name, e-mail) for the demo: every flagged department, two flagged manager teams of the
     first one (with the same champion, so the mail nests them) and one group on track (which gets no mail)."""
-    import duckdb
-
-    con = duckdb.connect(cfg.warehouse.path, read_only=True)
-    try:
+    with db.reading(cfg.warehouse) as con:
         rows = con.execute(
             "select dimension, group_name, status, department, impact from mart_stagnation "
             "where week_start = (select max(week_start) from mart_stagnation) and dimension <> 'tenant' "
             "order by impact desc nulls last, group_name").fetchall()
-    finally:
-        con.close()
     skip = cfg.model.unassigned_label  # people without a department are nobody's to champion
     flagged = [g for d, g, st, *_ in rows if d == "department" and st == "flagged" and g != skip]
     teams = [g for d, g, st, dep, _ in rows if d == "manager" and st == "flagged" and flagged and dep == flagged[0]]

@@ -62,20 +62,11 @@ def plan(con: duckdb.DuckDBPyConnection, week: date, dimensions: tuple[str, ...]
 def sync(cfg: Config, week: str | date | None = None) -> tuple[date, list[FlagState]]:
     """Open follow-ups for the week's flagged groups, extend existing ones, end expired snoozes; return the plan."""
     now = datetime.now(UTC)
-    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    try:
-        db.migrate(con)
+    with db.writing(cfg.warehouse) as con:
         start = resolve_week(con, week)
         states = plan(con, start, cfg.alerts.dimensions)
-        con.execute("begin")
-        try:
+        with db.transaction(con):
             result = _save(con, states, now)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-    finally:
-        con.close()
     return start, result
 
 

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import duckdb
 
+from warehouse import db
+
 
 class WeekError(ValueError):
     """A week argument is malformed or has no complete week in the model."""
@@ -34,7 +36,7 @@ def iso_week(d: date) -> str:
 
 def resolve_week(con: duckdb.DuckDBPyConnection, week: str | date | None) -> date:
     """The week to alert on: the given one (which must be in mart_stagnation) or the latest complete week."""
-    tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    tables = db.tables(con)
     if "mart_stagnation" not in tables:
         raise WeekError("no model yet: run `copilot-usage transform` (or `run`) first")
     latest = con.execute("select max(week_start) from mart_stagnation").fetchone()[0]
