@@ -2,7 +2,9 @@
 
 Every job that writes the warehouse holds the single-writer lock (warehouse.lock) for its whole duration,
 so two collectors never interleave; the DuckDB write connection itself is opened only for load and
-transform, so dashboards can read while a collection is still fetching.
+transform, so dashboards can read while a collection is still fetching. A run opens the file read-only to read
+the users delta link, then for writing once to land everything and once to build the model and open the
+follow-ups of new flags (`tests/test_session.py`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from .collect import collect
 from .fetch import Outcome, RunResult
 
 if TYPE_CHECKING:
+    import duckdb
+
     from alerts.run import AlertRunResult
 
     from .imports import Parsed
@@ -54,22 +58,26 @@ class JobResult:
 
 
 def _transform(cfg: Config, result: JobResult, *, full: bool = False) -> None:
+    def followups(con: duckdb.DuckDBPyConnection) -> None:
+        """Open follow-ups for new flags now (on the transform's connection), so the dashboard shows them before
+        the weekly alert goes out."""
+        from alerts.workflow.episodes import sync_on
+
+        try:
+            sync_on(con, cfg)
+        except Exception as e:  # the model is built; follow-ups catch up on the next run or alert run
+            log.warning("follow-ups not updated: %s", e)
+
     try:
         result.transform = do_transform(cfg.warehouse.path, cfg.model,
                                         wait_seconds=cfg.warehouse.lock_timeout_seconds,
                                         memory_limit=cfg.warehouse.memory_limit,
                                         incremental_memory_limit=cfg.warehouse.incremental_memory_limit,
-                                        rebuild_memory_limit=cfg.warehouse.rebuild_memory_limit, full=full)
+                                        rebuild_memory_limit=cfg.warehouse.rebuild_memory_limit, full=full,
+                                        then=followups)
     except TransformError as e:
         result.transform_error = str(e)
         log.error("transform failed: %s", e)
-        return
-    try:  # open follow-ups for new flags now, so the dashboard shows them before the weekly alert goes out
-        from alerts.workflow.episodes import sync
-
-        sync(cfg)
-    except Exception as e:  # the model is built; follow-ups catch up on the next run or alert run
-        log.warning("follow-ups not updated: %s", e)
 
 
 def run_job(cfg: Config, *, only: list[str] | None = None, secrets: Secrets | None = None,

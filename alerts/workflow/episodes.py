@@ -61,12 +61,18 @@ def plan(con: duckdb.DuckDBPyConnection, week: date, dimensions: tuple[str, ...]
 
 def sync(cfg: Config, week: str | date | None = None) -> tuple[date, list[FlagState]]:
     """Open follow-ups for the week's flagged groups, extend existing ones, end expired snoozes; return the plan."""
-    now = datetime.now(UTC)
     with db.writing(cfg.warehouse) as con:
-        start = resolve_week(con, week)
-        states = plan(con, start, cfg.alerts.dimensions)
-        with db.transaction(con):
-            result = _save(con, states, now)
+        return sync_on(con, cfg, week)
+
+
+def sync_on(con: duckdb.DuckDBPyConnection, cfg: Config, week: str | date | None = None
+            ) -> tuple[date, list[FlagState]]:
+    """`sync` on an open write connection (the transform's, after a daily run's build)."""
+    now = datetime.now(UTC)
+    start = resolve_week(con, week)
+    states = plan(con, start, cfg.alerts.dimensions)
+    with db.transaction(con):
+        result = _save(con, states, now)
     return start, result
 
 
