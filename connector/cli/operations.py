@@ -74,7 +74,7 @@ def doctor(config_path: str) -> None:
     if report.concealed is True:
         console.print("[yellow]Concealed names are ON[/]: usage reports carry hashes instead of user names, so "
                       "department, job-function and manager views, the heatmap per group and stagnation flags "
-                      "stay empty; tenant-level figures still work. See the README (Concealed names).")
+                      "stay empty; tenant-level figures still work. See docs/deployment.md (Concealed names).")
     elif report.concealed is False:
         console.print("Concealed names are off: per-group views are possible.")
     if report.skus:
