@@ -146,6 +146,11 @@ class GraphSession:
         ri.headers.try_add("Accept", accept)
         for k, v in (headers or {}).items():
             ri.headers.try_add(k, v)
+        return await self._send(ri)
+
+    async def _send(self, ri: RequestInformation) -> Response:
+        """Send through the SDK pipeline (auth, retries, redirects) and return the native response."""
+        assert self._adapter is not None, "use GraphSession as an async context manager"
         ri.add_request_options([ResponseHandlerOption(NativeResponseHandler())])
         self.requests += 1
         try:
@@ -161,13 +166,7 @@ class GraphSession:
         ri.url = url
         ri.headers.try_add("Accept", "application/json")
         ri.set_stream_content(body, content_type)
-        ri.add_request_options([ResponseHandlerOption(NativeResponseHandler())])
-        self.requests += 1
-        try:
-            r: httpx.Response = await self._adapter.send_primitive_async(ri, "bytes", None)
-        except httpx.HTTPError as e:
-            raise GraphError(f"network error: {type(e).__name__}: {e}") from None
-        return Response(r.status_code, r.headers.get("content-type", ""), r.content, r.headers, str(r.url))
+        return await self._send(ri)
 
     async def download(self, url: str) -> Response:
         """Fetch a pre-authenticated download URL that Graph returned in a body, never with the token."""
