@@ -113,3 +113,20 @@ def smtpd():
     yield ctl, capture
     with contextlib.suppress(AssertionError, RuntimeError):  # a test may have stopped it already
         ctl.stop()
+
+
+@pytest.fixture(scope="module")
+def dash_cfg(model_warehouse, tmp_path_factory):
+    """A private copy of the model warehouse for one dashboard test module (auth none)."""
+    from dashboard_fixtures import dashboard_warehouse
+
+    return dashboard_warehouse(model_warehouse[0], tmp_path_factory.mktemp("dash"))
+
+
+@pytest.fixture(scope="module")
+def entra_cfg(model_warehouse, tmp_path_factory):
+    """The same with Entra sign-in."""
+    from dashboard_fixtures import dashboard_warehouse
+
+    return dashboard_warehouse(model_warehouse[0], tmp_path_factory.mktemp("dash_entra"),
+                               auth="entra")
