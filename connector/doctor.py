@@ -17,13 +17,13 @@ from urllib.parse import quote
 
 from warehouse import db
 from warehouse.config import Config, Secrets
+from warehouse.contract import COPILOT_SERVICE_PLANS
 
 from .fetch import NO_ROWS_YET, V1_ONLY
 from .graph import UNKNOWN_TENANT, GraphError, GraphSession, error_message, no_workloads
 from .reports import REPORTS_PERMISSION
 
-COPILOT_PLANS = {"a62f8878-de10-42f3-b68f-6149a25ceb97": "M365_COPILOT_APPS",
-                 "3f30311c-6b1e-48a4-ab79-725b469da960": "Graph-grounded chat"}
+COPILOT_PLANS = COPILOT_SERVICE_PLANS  # service plan id -> name (the contract's copilot_service_plan enumeration)
 
 
 @dataclass

@@ -162,7 +162,7 @@ def _rule_on_series(series: dict[str, list[tuple[int, int] | None]], confidence:
     con = duckdb.connect()
     model = ModelConfig.model_validate({"stagnation": {"confidence": confidence}})
     _write_params(con, model)
-    assert con.execute("select num from _model_params where name = 'z'").fetchone()[0] == pytest.approx(
+    assert con.execute("select z from _model_params").fetchone()[0] == pytest.approx(
         NormalDist().inv_cdf(confidence))
     for f in sorted((SQL_DIR / "staging").glob("_macro*.sql")):
         con.execute(f.read_text())

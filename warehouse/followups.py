@@ -13,11 +13,11 @@ import duckdb
 
 from . import db
 from .config import Config
+from .contract import ACTION_KINDS, FOLLOWUP_STATUSES
 from .flags import query
 
-STATUSES = ("open", "acknowledged", "in_progress", "snoozed", "resolved")
+STATUSES = FOLLOWUP_STATUSES
 STATUS_WORDS = {s: s.replace("_", " ") for s in STATUSES}  # as people read them, in mails and on the dashboard
-ACTION_KINDS = ("training", "office_hours", "prompt_pack", "other")
 TRANSITIONS = {
     "open": ("acknowledged", "in_progress", "snoozed", "resolved"),
     "acknowledged": ("in_progress", "snoozed", "resolved"),

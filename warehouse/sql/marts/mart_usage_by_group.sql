@@ -6,7 +6,7 @@
 -- without sorting its ~40 M rows at 100k users x 180 days, which cost more than the rest of the build.
 -- increment: as_of >= from_as_of
 with params as (
-    select (select num from _model_params where name = 'min_group_size')::integer as min_size
+    select (select min_group_size from _model_params) as min_size
 ),
 members as (
     select s.*, unnest(group_dims(s.department, s.job_function, s.manager_team)) as g
