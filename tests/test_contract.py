@@ -124,9 +124,10 @@ def test_a_bad_contract_names_the_key(tmp_path: Path):
 def test_the_lists_still_spelt_out_elsewhere_equal_the_contract():
     """What cannot import the contract (typed config, SQL macros, the simulator) or maps its values to labels."""
     from alerts.build import DIMENSION_LABEL
-    from alerts.chart import DIM_SHORT
+    from alerts.chart import DIM_SHORT, HIDDEN_WORD
     from connector.import_kinds import KINDS
     from connector.simulator.tenant import COPILOT_APPS_PLAN, COPILOT_CHAT_PLAN
+    from dashboards.cards import BADGE_COLOUR, BADGE_ICON, SUMMARY_WORD
     from dashboards.edits import KIND_LABEL
     from dashboards.filters import DIMENSIONS
     from warehouse import apps, levels
@@ -140,7 +141,9 @@ def test_the_lists_still_spelt_out_elsewhere_equal_the_contract():
     assert tuple(DIMENSION_LABEL) == (*contract.GROUP_DIMENSIONS, "tenant")
     assert set(DIMENSION_LABEL) == set(contract.DIMENSIONS)
     assert tuple(KIND_LABEL) == contract.ACTION_KINDS
-    assert tuple(levels.STATUS_LABEL) == contract.STATUSES
+    assert tuple(levels.STATUS_LABEL) == tuple(BADGE_COLOUR) == tuple(BADGE_ICON) == tuple(SUMMARY_WORD) \
+        == contract.STATUSES
+    assert tuple(HIDDEN_WORD) == contract.HIDDEN_LEVELS
     assert tuple(levels.COLOURS) == tuple(levels.TEXT_COLOURS) == contract.LEVELS
     assert tuple(apps.LABEL) == tuple(apps.SHORT) == contract.APPS
     sql = db.SQL_DIR / "staging"
