@@ -76,8 +76,7 @@ def load_batch(cfg: Config, week: str | date | None = None, *, save_followups: b
     """Read the week's flags (opening follow-ups unless told not to), the heatmap cells and the sent log."""
     if save_followups:
         start, states = sync(cfg, week)
-    con = db.connect(cfg.warehouse.path, read_only=True, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    try:
+    with db.reading(cfg.warehouse) as con:
         if not save_followups:
             start = resolve_week(con, week)
             states = plan(con, start, cfg.alerts.dimensions)
@@ -87,8 +86,6 @@ def load_batch(cfg: Config, week: str | date | None = None, *, save_followups: b
         cells = read_cells(con, start, sorted(groups), lookback=cfg.model.stagnation.lookback_weeks,
                            min_size=cfg.model.min_group_size)
         sent = sent_keys(con, start)
-    finally:
-        con.close()
     return batch, cells, sent
 
 

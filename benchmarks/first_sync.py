@@ -141,7 +141,7 @@ def write(sizes: dict[str, dict], path: Path | None = None) -> Path:
 
 
 def markdown(doc: dict) -> str:
-    """The README's first-sync table from a results file."""
+    """The first-sync table of benchmarks/README.md from a results file."""
     m = doc["machine"]
     lines = [f"Measured {doc['date']} at commit `{doc['commit']}` on {m['cpu']}, {m['cores']} cores, "
              f"{m['ram_gib']} GiB RAM.", "",

@@ -231,7 +231,7 @@ def show(doc_sizes: dict[str, dict], console: Console | None = None) -> None:
 
 
 def markdown(doc: dict) -> str:
-    """The README's Performance table from a results file: one row per phase and size and per dashboard page
+    """The Measured table of benchmarks/README.md from a results file: one row per phase and size and per dashboard page
     and role, each with its targets, then the machine's load around each phase."""
     m = doc["machine"]
     if not all("row" in t for t in doc.get("targets", [])):  # a file from before the rows: judge it again

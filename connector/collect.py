@@ -11,6 +11,7 @@ import asyncio
 import logging
 import tempfile
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,12 +32,13 @@ CONCEALED_HINT = ("concealed names are ON: reports carry 32-hex hashes instead o
 
 
 def _delta_link(cfg: Config) -> str | None:
-    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    try:
-        db.migrate(con)
-        row = con.execute("select delta_link, user_select from _delta_links where resource = 'users'").fetchone()
-    finally:
-        con.close()
+    """The saved users delta link, read before fetching (the write connection opens only to land)."""
+    path = cfg.warehouse.path
+    if not (path.startswith("md:") or Path(path).is_file()):
+        return None  # a new warehouse: a full sync
+    with db.reading(cfg.warehouse) as con:
+        row = con.execute("select delta_link, user_select from _delta_links where resource = 'users'").fetchone() \
+            if db.has_table(con, "_delta_links") else None
     if row and not row[0].startswith(cfg.graph.base_url + "/"):
         log.warning("users: the saved delta link belongs to another Graph host; starting a full sync")
         return None
@@ -85,33 +87,22 @@ def _land(con: duckdb.DuckDBPyConnection, run_id: str, loaded_at: datetime, o: O
 def land_all(cfg: Config, run_id: str, outcomes: list[Outcome],
              con: duckdb.DuckDBPyConnection | None = None) -> bool | None:
     """Land every successful outcome, each in its own transaction (on `con`, or a write connection opened here)."""
-    own = con is None
-    if con is None:
-        con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds,
-                         memory_limit=cfg.warehouse.memory_limit)
     concealed = None
-    try:
-        if own:
-            db.migrate(con)
+    with nullcontext(con) if con is not None else db.writing(cfg.warehouse) as con:
         loaded_at = datetime.now(UTC)
         for o in outcomes:
             log.debug("landing %s %s", o.report, o.period)
             if o.status != "ok":
                 _record(con, run_id, o)
                 continue
-            con.execute("begin")
             try:
-                flag = _land(con, run_id, loaded_at, o)
-                concealed = flag if flag is not None else concealed
-                _record(con, run_id, o)
-                con.execute("commit")
+                with db.transaction(con):
+                    flag = _land(con, run_id, loaded_at, o)
+                    concealed = flag if flag is not None else concealed
+                    _record(con, run_id, o)
             except (load.BadReport, duckdb.Error) as e:
-                con.execute("rollback")
                 o.status, o.message, o.rows = "error", str(e), 0
                 _record(con, run_id, o)
-    finally:
-        if own:
-            con.close()
     return concealed
 
 

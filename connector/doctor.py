@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import duckdb
+
 from warehouse import db
 from warehouse.config import Config, Secrets
 from warehouse.contract import COPILOT_SERVICE_PLANS
@@ -142,31 +144,32 @@ def freshness(cfg: Config, today: date | None = None) -> list[str]:
             and not Path(cfg.warehouse.path).exists():
         return [f"no warehouse yet at {cfg.warehouse.path}: run `copilot-usage run` once"]
     try:
-        con = db.connect(cfg.warehouse.path, read_only=True, wait_seconds=5)
-    except Exception as e:  # no file yet, or a collection holds it
+        with db.reading(cfg.warehouse, wait_seconds=5) as con:
+            return _freshness(con, cfg, today)
+    except db.NOT_OPENED as e:  # no file yet, or a collection holds it
         return [f"warehouse {cfg.warehouse.path}: not readable now ({type(e).__name__}); run `copilot-usage run`"]
-    try:
-        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-        if "_runs" not in tables:
-            return [f"warehouse {cfg.warehouse.path}: no collection yet"]
-        lines = []
-        if "mart_data_status" in tables:
-            as_of = con.execute("select max(as_of) from mart_data_status").fetchone()[0]
-            if as_of:
-                age = (today - as_of).days
-                note = " (Graph publishes with up to 3 days' delay)" if age <= 4 else ": STALE, is the job running?"
-                lines.append(f"data as of {as_of}, {age} day(s) old{note}")
-        failed = con.execute(
-            "select report, status, message from _runs where run_id = (select run_id from _runs where report not "
-            "like 'import:%' order by started_at desc limit 1) and status not in ('ok', 'warning') order by report"
-        ).fetchall()
-        weeks = con.execute("select count(distinct date_trunc('week', report_refresh_date)) from _runs "
-                            "where report = 'copilot_usage_user_detail' and status in ('ok', 'warning')").fetchone()[0]
-        lines.append(f"history: {weeks} week(s) of Copilot user detail collected")
-        lines += [f"last run: {r} {s}: {m}" for r, s, m in failed]
-        return lines
-    finally:
-        con.close()
+
+
+def _freshness(con: duckdb.DuckDBPyConnection, cfg: Config, today: date) -> list[str]:
+    tables = db.tables(con)
+    if "_runs" not in tables:
+        return [f"warehouse {cfg.warehouse.path}: no collection yet"]
+    lines = []
+    if "mart_data_status" in tables:
+        as_of = con.execute("select max(as_of) from mart_data_status").fetchone()[0]
+        if as_of:
+            age = (today - as_of).days
+            note = " (Graph publishes with up to 3 days' delay)" if age <= 4 else ": STALE, is the job running?"
+            lines.append(f"data as of {as_of}, {age} day(s) old{note}")
+    failed = con.execute(
+        "select report, status, message from _runs where run_id = (select run_id from _runs where report not "
+        "like 'import:%' order by started_at desc limit 1) and status not in ('ok', 'warning') order by report"
+    ).fetchall()
+    weeks = con.execute("select count(distinct date_trunc('week', report_refresh_date)) from _runs "
+                        "where report = 'copilot_usage_user_detail' and status in ('ok', 'warning')").fetchone()[0]
+    lines.append(f"history: {weeks} week(s) of Copilot user detail collected")
+    lines += [f"last run: {r} {s}: {m}" for r, s, m in failed]
+    return lines
 
 
 def run_doctor(cfg: Config, secrets: Secrets | None = None) -> DoctorReport:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import snapshots
+from warehouse import db, snapshots
 
 from .import_kinds import Column, Kind, detect, normalise
 
@@ -219,8 +219,7 @@ def land(con: duckdb.DuckDBPyConnection, p: Parsed, run_id: str) -> None:
     now = datetime.now(UTC)
     period = f"D{p.period_days}" if p.period_days else ""
     table = pa.table({k: pa.array(v, pa.int64() if k == "_line" else pa.string()) for k, v in p.rows.items()})
-    con.execute("begin")
-    try:
+    with db.transaction(con):
         con.register("_import_rows", table)
         con.execute(f"insert into {p.kind.raw_table} by name select ? as _run_id, ?::timestamptz as _loaded_at, "
                     "? as _file_name, ? as _sha256, ?::date as _as_of, ? as _period, * from _import_rows",
@@ -236,7 +235,3 @@ def land(con: duckdb.DuckDBPyConnection, p: Parsed, run_id: str) -> None:
             note += f"; column(s) kept unmapped: {', '.join(p.extra[:5])}"
         con.execute("insert into _runs values (?, ?, ?, ?, 'ok', ?, ?, 0, ?, 'admin-center export', ?, ?)",
                     [run_id, f"import:{p.kind.name}", now, datetime.now(UTC), p.n, p.size, p.as_of, period, note])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise

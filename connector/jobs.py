@@ -134,17 +134,13 @@ def import_job(cfg: Config, paths: list[Path], *, as_of: date | None = None, per
     if not todo:
         return results, job
     with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="import"):
-        con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-        try:
-            db.migrate(con)
+        with db.writing(cfg.warehouse, memory_limit="") as con:
             for r in todo:
                 assert r.parsed is not None
                 r.already = already_imported(con, r.parsed.sha256)
                 if r.already is None:
                     r.run_id = new_run_id()
                     land(con, r.parsed, r.run_id)
-        finally:
-            con.close()
         if transform and any(r.run_id for r in results):
             _transform(cfg, job)
     return results, job

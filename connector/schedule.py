@@ -70,18 +70,12 @@ def last_done(cfg: Config, job: str) -> datetime | None:
     """When `job` last ran according to the warehouse (None when it never did, or there is no warehouse)."""
     table, sql = LAST_DONE[job]
     try:
-        con = db.connect(cfg.warehouse.path, read_only=True, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    except Exception as e:  # a brand-new warehouse does not exist yet: nothing ran
+        with db.reading(cfg.warehouse) as con:
+            epoch = con.execute(sql).fetchone()[0] if db.has_table(con, table) else None
+    except db.NOT_OPENED as e:  # a brand-new warehouse does not exist yet: nothing ran
         log.debug("no warehouse to read the last run from: %s", e)
         return None
-    try:
-        exists = con.execute("select count(*) from information_schema.tables where table_name = ?", [table]).fetchone()
-        if not exists[0]:
-            return None
-        epoch = con.execute(sql).fetchone()[0]
-        return datetime.fromtimestamp(epoch, UTC) if epoch is not None else None
-    finally:
-        con.close()
+    return datetime.fromtimestamp(epoch, UTC) if epoch is not None else None
 
 
 def missed(trigger: CronTrigger, last_done: datetime | None, now: datetime) -> bool:

@@ -41,16 +41,14 @@ def sql(name: str) -> str:
 def read(path: str, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
     """Run one named query read-only; retry briefly while the file is locked; missing tables give no rows."""
     try:  # warehouse.db waits while a writer holds the file or announced it wants it (no reader starves it)
-        con = db.connect(path, read_only=True, wait_seconds=RETRY_SECONDS)
-    except (db.WarehouseBusy, duckdb.IOException, duckdb.ConnectionException) as e:
+        with db.reading(path, wait_seconds=RETRY_SECONDS) as con:
+            try:  # list parameters travel as tuples (hashable cache keys); DuckDB binds lists
+                return con.execute(sql(name), {k: list(v) if isinstance(v, tuple) else v
+                                               for k, v in (params or {}).items()}).df()
+            except duckdb.CatalogException:  # a warehouse not transformed yet (or by an older version)
+                return pd.DataFrame()
+    except db.NOT_OPENED as e:
         raise Refreshing(str(e)) from None
-    try:  # list parameters travel as tuples (hashable cache keys); DuckDB binds lists
-        return con.execute(sql(name), {k: list(v) if isinstance(v, tuple) else v
-                                       for k, v in (params or {}).items()}).df()
-    except duckdb.CatalogException:  # a warehouse not transformed yet (or by an older version)
-        return pd.DataFrame()
-    finally:
-        con.close()
 
 
 @st.cache_data(ttl=86400, show_spinner=False, max_entries=512)

@@ -146,11 +146,11 @@ def test_the_lists_still_spelt_out_elsewhere_equal_the_contract():
     assert tuple(HIDDEN_WORD) == contract.HIDDEN_LEVELS
     assert tuple(levels.COLOURS) == tuple(levels.TEXT_COLOURS) == contract.LEVELS
     assert tuple(apps.LABEL) == tuple(apps.SHORT) == contract.APPS
-    sql = db.SQL_DIR / "staging"
-    dims = (sql / "_macro_group_dims.sql").read_text()
+    sql = db.SQL_DIR / "macros"
+    dims = (sql / "group_dims.sql").read_text()
     assert re.findall(r"'dimension': '(\w+)'", dims) == list(contract.DIMENSIONS)
     assert set(re.findall(r"then '(\w+)'", dims)) == set(contract.DIMENSIONS)
-    level = (sql / "_macro_level.sql").read_text()
+    level = (sql / "level.sql").read_text()
     adoption_level = level.split("adoption_level")[1].split(";")[0]
     assert set(re.findall(r"(?:then|else) '(\w+)'", adoption_level)) == set(contract.LEVELS)
     assert re.findall(r"when '(\w+)' then (\d)", level) == [(lv, str(i)) for i, lv in enumerate(contract.LEVELS)]

@@ -59,7 +59,7 @@ def sql_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def _files(sql: Path) -> list[Path]:
-    return [f for layer in LAYERS for f in sorted((sql / layer).glob("*.sql"))]
+    return [f for layer in ("macros", *LAYERS) for f in sorted((sql / layer).glob("*.sql"))]
 
 
 def test_an_object_reads_what_its_sql_names(tmp_path: Path):
@@ -67,12 +67,12 @@ def test_an_object_reads_what_its_sql_names(tmp_path: Path):
     _write_params(con, ModelConfig())
     prints = fingerprints.compute(con, _files(db.SQL_DIR))
     assert set(prints["mart_stagnation"].reads) >= {"int_group_week_eligible", "mart_adoption_weekly",
-                                                   "_macro_t_quantile"}
-    assert "_macro_level" in prints["mart_stagnation"].reads  # adoption_level(...), a macro it calls
-    assert "_macro_level" not in prints["mart_adoption_weekly"].reads
-    assert "_macro_scope" in prints["int_copilot_snapshots"].reads  # in_as_of_scope(...)
+                                                   "t_quantile"}
+    assert "level" in prints["mart_stagnation"].reads  # adoption_level(...), a macro it calls
+    assert "level" not in prints["mart_adoption_weekly"].reads
+    assert "scope" in prints["int_copilot_snapshots"].reads  # in_as_of_scope(...)
     assert set(prints["mart_usage_by_group"].params) == {"min_group_size"}
-    assert set(prints["_macro_level"].params) == {"target_rate", "warm_from", "cool_from"}
+    assert set(prints["level"].params) == {"target_rate", "warm_from", "cool_from"}
     assert set(prints["int_user_groups"].params) == {"unassigned_label", "copilot_service_plans", "_job_function_strip",
                                                     "_job_function_rules", "_job_function_overrides"}
     assert set(prints["stg_subscribed_skus"].params) == {"copilot_service_plans"}
@@ -82,7 +82,7 @@ def test_an_object_reads_what_its_sql_names(tmp_path: Path):
     con.execute("update _model_params set warm_from = 0.5")
     again = fingerprints.compute(con, _files(db.SQL_DIR))
     changed = fingerprints.changes(again, prints)
-    assert changed["_macro_level"] == "parameter warm_from changed"
+    assert changed["level"] == "parameter warm_from changed"
     assert "int_user_groups" not in changed and "int_copilot_snapshots" not in changed
     assert all(again[n].fingerprint == p.fingerprint for n, p in prints.items() if n not in changed)
 
@@ -90,7 +90,7 @@ def test_an_object_reads_what_its_sql_names(tmp_path: Path):
 def test_model_files_reading_each_other_across_layers_are_refused(tmp_path: Path):
     for layer, name, sql in (("staging", "stg_a", "select * from mart_b"), ("marts", "mart_b", "select * from stg_a")):
         (tmp_path / layer).mkdir()
-        (tmp_path / layer / f"{name}.sql").write_text(f"create or replace view {name} as {sql}")
+        (tmp_path / layer / f"{name}.sql").write_text(f"-- materialized: view\n{sql}")
     con = duckdb.connect()
     _write_params(con, ModelConfig())
     with pytest.raises(fingerprints.CircularReference, match="circular reference between stg_a, mart_b"):

@@ -322,7 +322,7 @@ def test_one_list_of_apps_in_the_sql_the_code_and_the_docs():
     accepted = contract.checks()["accepted_values"]
     app = accepted.index("app not in")
     assert set(quoted(accepted[app:accepted.index("\nunion all", app)])) == set(APPS)
-    assert set(quoted((sql / "staging" / "_macro_apps.sql").read_text().split("as app in")[1])) == V2_APPS
+    assert set(quoted((sql / "macros" / "apps.sql").read_text().split("as app in")[1])) == V2_APPS
     doc = (root / "docs" / "apps.md").read_text()
     assert re.findall(r"^\| `(\w+)` \|", doc, re.MULTILINE) == list(APPS)
     assert set(re.findall(r"^\| `(\w+)` \|.*\*\*v2 only\*\* \|$", doc, re.MULTILINE)) == V2_APPS

@@ -155,6 +155,7 @@ def _rule_on_series(series: dict[str, list[tuple[int, int] | None]], confidence:
     no complete data), in a scratch DuckDB: (week, flagged, status, active_rate, reason) per team and week."""
     from statistics import NormalDist
 
+    from warehouse import model_files
     from warehouse.config import ModelConfig
     from warehouse.db import SQL_DIR
     from warehouse.transform import _write_params
@@ -164,23 +165,20 @@ def _rule_on_series(series: dict[str, list[tuple[int, int] | None]], confidence:
     _write_params(con, model)
     assert con.execute("select z from _model_params").fetchone()[0] == pytest.approx(
         NormalDist().inv_cdf(confidence))
-    for f in sorted((SQL_DIR / "staging").glob("_macro*.sql")):
-        con.execute(f.read_text())
+    model_files.create_macros(con)
     con.execute("create table mart_adoption_weekly (dimension varchar, group_id varchar, group_name varchar, "
                 "app varchar, week_start date, licensed_users integer)")
     con.execute("create table champions (dimension varchar, group_id varchar, group_name varchar, "
                 "champion_name varchar, champion_email varchar, manager_email varchar)")
-    # no manager labels: a team's name is its key (group_label, int_manager_labels.sql)
+    # no manager labels: a team's name is its key (int_manager_labels.sql)
     con.execute("create table int_manager_labels (manager_id varchar, label varchar, upn_key varchar)")
-    labels = (SQL_DIR / "intermediate" / "int_manager_labels.sql").read_text()
-    con.execute(labels[labels.index("create or replace macro group_label"):])
     con.execute("create table int_group_week_eligible (week_start date, dimension varchar, group_name varchar, "
                 "eligible_users bigint, active_users bigint, week_no bigint, department varchar)")
     monday = dt.date(2026, 1, 5)
     con.executemany("insert into int_group_week_eligible values (?, 'manager', ?, ?, ?, ?, 'Sales')", [
         (monday + dt.timedelta(weeks=w), name, x[0], x[1], (monday - dt.date(2000, 1, 3)).days // 7 + w)
         for name, weeks in series.items() for w, x in enumerate(weeks) if x is not None])
-    con.execute((SQL_DIR / "marts" / "mart_stagnation.sql").read_text())
+    model_files.materialize(con, model_files.read(SQL_DIR / "marts" / "mart_stagnation.sql"))
     out: dict[str, list[tuple]] = {}
     for name, week, flagged, status, rate, reason in con.execute(
             "select group_name, week_start, flagged, status, active_rate, reason from mart_stagnation "

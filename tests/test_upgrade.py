@@ -69,7 +69,9 @@ def _mart_prints(sql: Path, cfg) -> dict[str, str]:
     con = duckdb.connect()
     try:
         _write_params(con, cfg.model)
-        prints = fingerprints.compute(con, [f for layer in LAYERS for f in sorted((sql / layer).glob("*.sql"))])
+        # a release before the macros had a folder of their own kept them in staging
+        files = [f for layer in ("macros", *LAYERS) for f in sorted((sql / layer).glob("*.sql"))]
+        prints = fingerprints.compute(con, files)
     finally:
         con.close()
     return {n: p.fingerprint for n, p in prints.items() if n.startswith("mart_")}
@@ -106,9 +108,19 @@ def test_a_warehouse_of_the_previous_release_is_upgraded_with_nothing_lost(tmp_p
     run = subprocess.run([str(EXE), "transform", "--config", str(cfg_path)], capture_output=True, text=True,
                          env={**os.environ, "COLUMNS": "200"}, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
-    # the typed Copilot user detail is derived from the raw rows first, then the whole model rebuilt from it
-    assert "full rebuild: copilot_user_snapshots derived again (a warehouse built by an earlier release)" \
-        in run.stdout
+    if "copilot_user_snapshots" not in kept:
+        # a release before the typed Copilot user detail: it is derived from the raw rows first, then the whole
+        # model rebuilt from it
+        assert "full rebuild: copilot_user_snapshots derived again (a warehouse built by an earlier release)" \
+            in run.stdout
+    else:  # every mart whose definition changed since that release is rebuilt whole, and the output says why
+        with tarfile.open(FIXTURE / "sql.tar.gz") as tar:
+            tar.extractall(tmp_path / "release", filter="data")
+        cfg = load_config(cfg_path)
+        then, now = _mart_prints(tmp_path / "release" / "warehouse" / "sql", cfg), _mart_prints(db.SQL_DIR, cfg)
+        changed = sorted(n for n in now if then.get(n) != now[n])
+        assert changed and "full rebuild" not in run.stdout
+        assert [n for n in changed if f"rebuilt whole: {n}: " not in run.stdout] == []
 
     con = duckdb.connect(str(wh), read_only=True)
     try:

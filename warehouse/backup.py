@@ -20,11 +20,8 @@ def backup(warehouse: str, dest: Path, *, wait_seconds: float = 60.0) -> Path:
         dest = dest / f"{src.stem}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}{src.suffix}"
     dest.parent.mkdir(parents=True, exist_ok=True)
     with writer_lock(warehouse, wait_seconds=wait_seconds, job="backup"):
-        con = db.connect(warehouse, wait_seconds=wait_seconds)  # fold any WAL left by a crash into the file
-        try:
+        with db.writing(warehouse, wait_seconds=wait_seconds) as con:  # fold any WAL left by a crash into the file
             con.execute("checkpoint")
-        finally:
-            con.close()
         tmp = dest.with_name(dest.name + ".partial")
         shutil.copy2(src, tmp)
         os.replace(tmp, dest)

@@ -39,9 +39,8 @@ def _tables(con, raw: bool) -> list[str]:
 def export_parquet(warehouse: str, out_dir: Path, *, raw: bool = False, wait_seconds: float = 60.0) -> list[Exported]:
     """Write every mart (and raw table when `raw`) under `out_dir`; return what was written."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    con = db.connect(warehouse, read_only=True, wait_seconds=wait_seconds)
     done = []
-    try:
+    with db.reading(warehouse, wait_seconds=wait_seconds) as con:
         tables = _tables(con, raw)
         if not tables:
             raise ValueError(f"{warehouse} has no marts yet: run `copilot-usage transform` first")
@@ -63,6 +62,4 @@ def export_parquet(warehouse: str, out_dir: Path, *, raw: bool = False, wait_sec
             tmp.rename(final)
             shutil.rmtree(old, ignore_errors=True)
             done.append(Exported(table, final, rows, part))
-    finally:
-        con.close()
     return done

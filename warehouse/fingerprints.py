@@ -1,6 +1,6 @@
 """Per-object fingerprints of the model: what a changed SQL file or `[model]` parameter makes a transform rebuild.
 
-Every model object (a staging view or macro file, an intermediate table, a mart) has a fingerprint: a hash of
+Every model object (a macro file, a staging view, an intermediate table, a mart) has a fingerprint: a hash of
 its SQL text, the parameters it reads and the fingerprints of the objects it reads, all found from its SQL (with
 comments removed):
 
@@ -27,7 +27,10 @@ from pathlib import Path
 
 import duckdb
 
+from . import db
+
 PARAMS = "_model_params"
+MACROS = "macros"  # the layer of macro files: read by the name of a macro they define, not their own
 PARAM_TABLES = ("_job_function_strip", "_job_function_rules", "_job_function_overrides")
 MACRO = re.compile(r"\bcreate\s+(?:or\s+replace\s+)?macro\s+(\w+)", re.IGNORECASE)
 # the select list of `select ... from _model_params` (no select or from within it: the innermost select)
@@ -84,7 +87,7 @@ def compute(con: duckdb.DuckDBPyConnection, files: list[Path]) -> dict[str, Prin
     deps: dict[str, list[str]] = {}
     for n, c in code.items():
         deps[n] = [d for d in code if d != n and (
-            re.search(rf"\b{re.escape(d)}\b", c)
+            (layer[d] != MACROS and re.search(rf"\b{re.escape(d)}\b", c))
             or any(re.search(rf"\b{re.escape(m)}\s*\(", c) for m in macros[d] if m not in macros[n]))]
     done: dict[str, Print] = {}
 
@@ -110,7 +113,7 @@ def compute(con: duckdb.DuckDBPyConnection, files: list[Path]) -> dict[str, Prin
 
 def saved(con: duckdb.DuckDBPyConnection) -> dict[str, Print]:
     """The fingerprints the last transform saved (empty before the first transform of this release)."""
-    if not con.execute("select 1 from duckdb_tables() where table_name = '_transform_objects'").fetchone():
+    if not db.has_table(con, "_transform_objects"):
         return {}
     rows = con.execute("select object, layer, fingerprint, inputs from _transform_objects").fetchall()
     out = {}
@@ -154,8 +157,9 @@ def changes(now: dict[str, Print], before: dict[str, Print], forced: dict[str, s
             out[n] = f"parameter {', '.join(changed)} changed"
         else:
             upstream = sorted(d for d in p.reads if d in out)
-            tables = [d for d in upstream if now[d].layer != "staging"]  # staging views are recreated anyway
-            views = [d for d in upstream if now[d].layer == "staging"]
+            # staging views and macros are created anew by every transform
+            tables = [d for d in upstream if now[d].layer not in ("staging", MACROS)]
+            views = [d for d in upstream if now[d].layer in ("staging", MACROS)]
             out[n] = "; ".join([*([f"reads {', '.join(tables)}, rebuilt"] if tables else []),
                                 *([f"reads {', '.join(views)}, changed"] if views else [])]) \
                 or "what it reads changed"

@@ -1,7 +1,7 @@
 """Group labels: a manager team is keyed by the manager's Entra id and labelled "Name (upn)" (int_manager_labels).
 
-A rename changes the label only. Tables rebuilt whole take it from the model (`group_label`); the rows an
-incremental transform keeps are relabelled in place, and so are champions and follow-ups, which attach to
+A rename changes the label only. Tables rebuilt whole take it from the model (the marts join int_manager_labels);
+the rows an incremental transform keeps are relabelled in place, and so are champions and follow-ups, which attach to
 groups by (dimension, group_id). Nothing reaches back into history because a manager was renamed.
 """
 
@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import duckdb
 
-from .db import SQL_DIR
+from . import db
 
 LABELS = "int_manager_labels"
 
 
 def _sql(name: str) -> str:
-    return (SQL_DIR / "labels" / f"{name}.sql").read_text()
-
-
-def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return con.execute("select 1 from duckdb_tables() where table_name = ?", [table]).fetchone() is not None
+    return (db.SQL_DIR / "labels" / f"{name}.sql").read_text()
 
 
 def remember(con: duckdb.DuckDBPyConnection) -> None:
     """Keep the labels as they were before this transform (none before the first one)."""
-    source = LABELS if _exists(con, LABELS) else "(select null::varchar as manager_id, null::varchar as label limit 0)"
+    none = "(select null::varchar as manager_id, null::varchar as label limit 0)"
+    source = LABELS if db.has_table(con, LABELS) else none
     con.execute(f"create or replace temp table _prev_manager_labels as select manager_id, label from {source}")
 
 

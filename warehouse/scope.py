@@ -1,8 +1,8 @@
 """What a transform rebuilds: everything (a full rebuild) or only the report dates and weeks that changed.
 
 The model's large objects are keyed by report date (`as_of`) or ISO week (`week_start`); their SQL files say
-so in a header line (`-- increment: as_of >= from_as_of`). An incremental transform rebuilds their rows from
-the earliest changed report date and week on, and keeps the rest:
+so in a header line (`-- increment: as_of >= from_as_of`, see `model_files`). An incremental transform rebuilds
+their rows from the earliest changed report date and week on, and keeps the rest:
 
 - report dates from the earliest one with a Copilot user-detail load newer than the last transform
   (`scope/new_loads.sql`), or whose users' groups or licences changed (`scope/user_group_changes.sql`);
@@ -18,7 +18,6 @@ transform saw.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,33 +26,7 @@ import duckdb
 
 from . import db, fingerprints
 
-INCREMENT = re.compile(r"^-- increment: (\w+) >= (\w+)\s*$", re.MULTILINE)
-UNIQUE = re.compile(r"^-- unique: ([\w, ]+)$", re.MULTILINE)
-ORDER = re.compile(r"^-- order: ([\w, ]+)$", re.MULTILINE)
 NOTHING = date.max  # a scope that selects no report date or week
-
-
-@dataclass(frozen=True)
-class Increment:
-    """How a model file is rebuilt incrementally: rows with `column >= variable` are replaced; `unique` rows
-    already kept are not inserted again; `order` is the order rows are stored in, so that the dashboard's
-    filtered reads skip most row groups (DuckDB's zone maps)."""
-
-    column: str
-    variable: str
-    unique: tuple[str, ...] = ()
-    order: tuple[str, ...] = ()
-
-
-def increment_of(sql: str) -> Increment | None:
-    """The `-- increment:` header of a model file, or None for a file that is rebuilt whole every time."""
-    m = INCREMENT.search(sql)
-    if not m:
-        return None
-    def columns(found: re.Match | None) -> tuple[str, ...]:
-        return tuple(c.strip() for c in found[1].split(",")) if found else ()
-
-    return Increment(m[1], m[2], columns(UNIQUE.search(sql)), columns(ORDER.search(sql)))
 
 
 @dataclass
@@ -88,10 +61,6 @@ def _query(name: str) -> str:
     return (db.SQL_DIR / "scope" / f"{name}.sql").read_text()
 
 
-def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return con.execute("select 1 from duckdb_tables() where table_name = ?", [table]).fetchone() is not None
-
-
 def _migrated(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The migrations applied since the last transform (by it, or by a collection before it): name -> SQL."""
     names = con.execute("select name from _migrations where applied_at > (select transformed_at from "
@@ -104,10 +73,10 @@ def decide(con: duckdb.DuckDBPyConnection, files: list[Path], tables: list[str],
     they read a table that a migration applied since the last transform changed; in build order) and the
     report dates with new loads (user changes come later)."""
     now = fingerprints.compute(con, files)
-    missing = [t for t in tables if not _exists(con, t)]
+    missing = [t for t in tables if not db.has_table(con, t)]
     if force_full:
         return Scope(True, "asked for", now)
-    if not _exists(con, "_transform_state"):
+    if not db.has_table(con, "_transform_state"):
         return Scope(True, "first transform", now)
     before = fingerprints.saved(con)
     if not before:

@@ -20,7 +20,7 @@ import duckdb
 from . import db
 
 log = logging.getLogger("copilot_usage.snapshots")
-MACROS = ("_macro_parse_date.sql", "_macro_parse_int.sql")
+MACROS = ("parse_date.sql", "parse_int.sql")
 CHUNK_ROWS = 4_000_000  # raw rows derived per statement when the whole table is derived again
 
 
@@ -30,14 +30,14 @@ def _sql() -> Path:
 
 def _macros(con: duckdb.DuckDBPyConnection) -> None:
     for name in MACROS:
-        con.execute((db.SQL_DIR / "staging" / name).read_text())
+        con.execute((db.SQL_DIR / "macros" / name).read_text())
 
 
 def fingerprint() -> str:
     """A hash of the derivation SQL and the macros it uses."""
     h = hashlib.sha256(_sql().read_bytes())
     for name in MACROS:
-        h.update((db.SQL_DIR / "staging" / name).read_bytes())
+        h.update((db.SQL_DIR / "macros" / name).read_bytes())
     return h.hexdigest()
 
 

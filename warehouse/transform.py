@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,10 +11,10 @@ from statistics import NormalDist
 
 import duckdb
 
-from . import contract, db, fingerprints, labels, scope, snapshots
+from . import contract, db, fingerprints, labels, model_files, scope, snapshots
 from .config import ModelConfig
 
-LAYERS = ("staging", "intermediate", "marts")
+LAYERS = model_files.LAYERS
 USER_GROUPS = "int_user_groups"  # rebuilt first in an incremental transform: its changes widen the scope
 CALENDAR = "int_activity_days"  # its changed dates decide the week scope
 # incremental_memory_limit applies to increments of up to this many already-built report dates (daily runs,
@@ -38,26 +37,6 @@ class TransformReport:
     scope: scope.Scope | None = None
     memory_cap: str = ""  # the incremental memory limit the model was built under ("" = none)
     over_memory_cap: str = ""  # the cap an incremental build ran out of before it was built again without it
-
-
-def ordered(files: list[Path]) -> list[Path]:
-    """Files in name order, except that a file comes after the files whose objects it references."""
-    texts = {f: re.sub(r"--[^\n]*", "", f.read_text()) for f in files}
-    done: list[Path] = []
-
-    def visit(f: Path, path: tuple[Path, ...] = ()) -> None:
-        if f in done:
-            return
-        if f in path:
-            raise TransformError(f"circular reference between {', '.join(p.name for p in path)}")
-        for dep in files:
-            if dep is not f and re.search(rf"\b{re.escape(dep.stem)}\b", texts[f]):
-                visit(dep, (*path, f))
-        done.append(f)
-
-    for f in files:
-        visit(f)
-    return done
 
 
 class TransformError(Exception):
@@ -129,19 +108,15 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
     """
     report = TransformReport()
     t0 = time.perf_counter()
-    con = db.connect(path, wait_seconds=wait_seconds, memory_limit=memory_limit)
-    try:
-        db.migrate(con)
+    with db.writing(path, wait_seconds=wait_seconds, memory_limit=memory_limit) as con:
         caps = ("", "") if memory_limit else (incremental_memory_limit, rebuild_memory_limit)
         while True:
-            con.execute("begin")
             try:
-                _write_params(con, model or ModelConfig())
-                _build(con, report, full, caps)
-                con.execute("commit")
+                with db.transaction(con):
+                    _write_params(con, model or ModelConfig())
+                    _build(con, report, full, caps)
                 break
             except Exception as e:
-                con.execute("rollback")
                 oom = isinstance(e, duckdb.OutOfMemoryException) or getattr(e, "out_of_memory", False)
                 if not (oom and report.memory_cap):
                     raise
@@ -159,8 +134,6 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
         report.failed_checks = run_checks(con)
         if report.memory_cap:  # after the checks: without the cap they cached every mart they scanned (4 GB)
             con.execute("reset memory_limit")
-    finally:
-        con.close()
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -195,14 +168,17 @@ def _cap(con: duckdb.DuckDBPyConnection, report: TransformReport, cap: str) -> N
 
 
 def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, caps: tuple[str, str]) -> None:
-    files = {layer: ordered(sorted((db.SQL_DIR / layer).glob("*.sql"))) for layer in LAYERS}
-    every = [f for layer in LAYERS for f in files[layer]]
-    model_files = files["intermediate"] + files["marts"]
-    for f in files["staging"]:
-        _run(con, report, f, None, full=True)
+    try:
+        files = {layer: [model_files.read(f) for f in model_files.layer_files(layer)] for layer in LAYERS}
+        model_files.create_macros(con)
+    except model_files.ModelFileError as e:
+        raise TransformError(str(e)) from None
+    every = [*model_files.macro_files(), *(m.path for layer in LAYERS for m in files[layer])]
+    models = files["intermediate"] + files["marts"]
+    for m in files["staging"]:
+        _run(con, report, m, full=True)
     labels.remember(con)
-    increments = {f: scope.increment_of(f.read_text()) for f in model_files}
-    keyed = [f.stem for f, inc in increments.items() if inc]
+    keyed = [m.name for m in models if m.increment]
     derived = snapshots.ensure_current(con)  # the typed Copilot user detail, derived again if its SQL changed
     try:
         sc = report.scope = scope.decide(con, every, [*keyed, USER_GROUPS], force_full=full or bool(derived))
@@ -213,7 +189,7 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
     for name, why in sc.rebuilt.items():
         log.info("transform: %s rebuilt whole: %s", name, why)
     # a full rebuild, or an incremental table rebuilt whole, runs under the rebuild's limit (it builds in chunks)
-    whole = sc.full or any(increments[f] for f in model_files if f.stem in sc.rebuilt)
+    whole = sc.full or any(m.increment for m in models if m.name in sc.rebuilt)
     _cap(con, report, caps[1] if whole else caps[0])
     if not sc.full:
         scope.set_from_as_of(con, sc, None)
@@ -221,38 +197,38 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
         # the users' groups first: a change there moves the report-date scope back (rebuilt whole, they are
         # built in order below, and only what reads them, rebuilt whole too, would care about their changes)
         con.execute(f"alter table {USER_GROUPS} rename to _prev_user_groups")
-        groups = next(f for f in model_files if f.stem == USER_GROUPS)
-        _run(con, report, groups, None, full=True)
+        groups = next(m for m in models if m.name == USER_GROUPS)
+        _run(con, report, groups, full=True)
         scope.set_from_as_of(con, sc, scope.user_group_changes(con))
         if report.memory_cap and scope.report_dates_in_scope(con, sc) > CAPPED_DATES:
             log.info("the increment reaches back to %s: built under rebuild_memory_limit", sc.from_as_of)
             _cap(con, report, caps[1])
         con.execute("drop table _prev_user_groups")
-        model_files.remove(groups)
+        models.remove(groups)
     log.debug("transform: %s", sc.describe())
-    for f in model_files:
-        inc = increments[f]
+    for m in models:
+        inc = m.increment
         if inc and inc.variable == "from_week" and not sc.full and sc.from_week is None:
-            raise TransformError(f"{f.name} is built by week before {CALENDAR} has set the week scope")
+            raise TransformError(f"{m.path.name} is built by week before {CALENDAR} has set the week scope")
         # the calendar's changed activity dates widen the week scope; rebuilt whole, everything reading it is too,
         # so the weeks of the others follow from the report dates alone
-        diff = f.stem == CALENDAR and not sc.whole(CALENDAR)
+        diff = m.name == CALENDAR and not sc.whole(CALENDAR)
         before = scope.changed_activity(con) if diff else None
-        if sc.whole(f.stem) and not sc.full:
-            _run_whole(con, report, f, inc, sc)
+        if sc.whole(m.name) and not sc.full:
+            _run_whole(con, report, m, sc)
         else:
-            _run(con, report, f, inc, full=sc.full)
-        if f.stem == labels.LABELS:
+            _run(con, report, m, full=sc.full)
+        if m.name == labels.LABELS:
             labels.attach(con)  # before the marts: mart_stagnation takes the champions by group_id
-        elif inc and not sc.full and not sc.whole(f.stem):
-            labels.relabel(con, f.stem)  # a renamed manager team's kept rows, before the marts that read them
-        if f.stem == CALENDAR and not sc.full:
+        elif inc and not sc.full and not sc.whole(m.name):
+            labels.relabel(con, m.name)  # a renamed manager team's kept rows, before the marts that read them
+        if m.name == CALENDAR and not sc.full:
             scope.set_from_week(con, sc, *((before, scope.changed_activity(con)) if diff else ()))
     labels.forget(con)
     scope.save(con, sc)
 
 
-def _chunks(con: duckdb.DuckDBPyConnection, inc: scope.Increment, start: date | None) -> list[tuple[date, date]]:
+def _chunks(con: duckdb.DuckDBPyConnection, inc: model_files.Increment, start: date | None) -> list[tuple[date, date]]:
     """Consecutive report dates (or weeks) from `start` on, of at most about CHUNK_ROWS user snapshots each, as
     [first, end) (the last chunk ends at date.max)."""
     weekly = inc.variable == "from_week"
@@ -272,7 +248,7 @@ def _chunks(con: duckdb.DuckDBPyConnection, inc: scope.Increment, start: date | 
     return out
 
 
-def _insert_in_chunks(con: duckdb.DuckDBPyConnection, table: str, sql: str, inc: scope.Increment, order: str,
+def _insert_in_chunks(con: duckdb.DuckDBPyConnection, table: str, sql: str, inc: model_files.Increment, order: str,
                       start: date | None, *, create: bool) -> int:
     """Build the rows of an object keyed by report date or week from `start` on (None: all), chunk by chunk of
     history, oldest first (the `-- unique:` key keeps a row an earlier chunk or build holds), so that its joins
@@ -299,35 +275,37 @@ def _insert_in_chunks(con: duckdb.DuckDBPyConnection, table: str, sql: str, inc:
     return len(chunks)
 
 
-def _run_whole(con: duckdb.DuckDBPyConnection, report: TransformReport, f: Path, inc: scope.Increment | None,
+def _run_whole(con: duckdb.DuckDBPyConnection, report: TransformReport, m: model_files.ModelFile,
                sc: scope.Scope) -> None:
     """An object rebuilt whole within an incremental transform: its SQL (and the staging views it reads) sees
     every report date and week, as in a full rebuild; the others' scope is set again afterwards."""
     con.execute("set variable from_as_of = null::date")
     con.execute("set variable from_week = null::date")
-    _run(con, report, f, inc, full=True)
+    _run(con, report, m, full=True)
     con.execute("set variable from_as_of = ?::date", [sc.from_as_of])
     con.execute("set variable from_week = ?::date", [sc.from_week])
 
 
-def _run(con: duckdb.DuckDBPyConnection, report: TransformReport, f: Path, inc: scope.Increment | None, *,
-         full: bool) -> None:
-    """One model file: as written (no increment header), as a whole table, or its changed rows replaced."""
-    sql = f.read_text()
-    log.debug("building %s/%s", f.parent.name, f.stem)
+def _run(con: duckdb.DuckDBPyConnection, report: TransformReport, m: model_files.ModelFile, *, full: bool) -> None:
+    """One model file: a view or table created whole, or an incremental table built whole in chunks of history
+    (`full`) or its changed rows replaced."""
+    log.debug("building %s/%s", m.layer, m.name)
     t = time.perf_counter()
+    inc = m.increment
     try:
         if inc is None:
-            con.execute(sql)
+            model_files.materialize(con, m)
         else:
+            for statement in m.setup:
+                con.execute(statement)
             order = f" order by {', '.join(inc.order)}" if inc.order else ""
             start = None if full else con.execute(f"select getvariable('{inc.variable}')").fetchone()[0]
             if not full:
-                con.execute(f"delete from {f.stem} where {inc.column} >= getvariable('{inc.variable}')")
-            n = _insert_in_chunks(con, f.stem, sql, inc, order, start, create=full)
+                con.execute(f"delete from {m.name} where {inc.column} >= getvariable('{inc.variable}')")
+            n = _insert_in_chunks(con, m.name, m.select, inc, order, start, create=full)
             if n > 1:
-                log.debug("%s built in %d chunks of history", f.stem, n)
+                log.debug("%s built in %d chunks of history", m.name, n)
     except duckdb.Error as e:
-        raise TransformError(f"{f.parent.name}/{f.name}: {e}",
+        raise TransformError(f"{m.layer}/{m.path.name}: {e}",
                              out_of_memory=isinstance(e, duckdb.OutOfMemoryException)) from None
-    report.timings.append((f"{f.parent.name}/{f.stem}", time.perf_counter() - t))
+    report.timings.append((f"{m.layer}/{m.name}", time.perf_counter() - t))

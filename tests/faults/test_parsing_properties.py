@@ -17,8 +17,7 @@ from connector import load
 from connector.reports import REPORTS
 from connector.simulator import reports as sim_reports
 from connector.simulator.tenant import Tenant
-from warehouse import db
-from warehouse.transform import ordered
+from warehouse import db, model_files
 
 REPORT = REPORTS["copilot_usage_user_detail"]
 KEYS = {"Report Refresh Date", "User Principal Name", "Report Period"}
@@ -44,8 +43,9 @@ def facts(header: list[str], rows: list[list[str]], tmp) -> list[tuple]:
         names = load.inspect_csv("test", REPORT, body, "application/octet-stream")
         load.save_report(con, "test", REPORT, names, path, run_id="r", loaded_at=datetime(2026, 11, 23, tzinfo=UTC),
                          period="D28", version="v2")
-        for f in ordered(sorted((db.SQL_DIR / "staging").glob("*.sql"))):
-            con.execute(f.read_text())
+        model_files.create_macros(con)
+        for f in model_files.layer_files("staging"):
+            model_files.materialize(con, model_files.read(f))
         return con.execute("select * exclude (run_id, loaded_at) from stg_copilot_user_detail order by all").fetchall()
     finally:
         con.close()

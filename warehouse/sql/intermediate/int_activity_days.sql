@@ -3,6 +3,7 @@
 -- apps (docs/apps.md) have dates in v2 snapshots only, so a v1 tenant has no calendar rows for them.
 -- first_as_of is the first snapshot that reported the date (a date counts from a snapshot on or after it):
 -- an incremental transform rebuilds the rows first reported in its scope and keeps the others.
+-- materialized: incremental
 -- increment: first_as_of >= from_as_of
 -- unique: upn_key, app, activity_date
 with date_sets as (

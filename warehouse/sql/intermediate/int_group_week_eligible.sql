@@ -2,6 +2,7 @@
 -- min_licensed_days by the week's end), how many of them were active in the week, and the department most of
 -- them are in (for a manager team or job function: where it sits, so alerts can list it under its department).
 -- mart_stagnation evaluates the rule over these series.
+-- materialized: incremental
 -- increment: week_start >= from_week
 with params as (
     select min_licensed_days as min_days

@@ -6,7 +6,7 @@
 -- covers everything before it (a use between the assignment and the first snapshot shows as that date), and
 -- daily snapshots everything after. So activation within N days is known for licences assigned up to N days
 -- before collection began; the exact days to first use only for licences assigned after it.
-create or replace table int_licence_assignments as
+-- materialized: table
 with bounds as (
     select min(as_of) as observed_from, max(as_of) as observed_to from int_copilot_snapshots where not concealed
 ),

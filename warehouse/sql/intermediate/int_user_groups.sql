@@ -1,7 +1,7 @@
 -- Every user version with its Copilot licence state and its three groupings: department, job function
 -- (job title normalised into a family, or an HR override) and manager team (its key: the manager's Entra id,
 -- labelled in int_manager_labels). Missing values go to the one "Unassigned" group.
-create or replace table int_user_groups as
+-- materialized: table
 with params as (
     select (select unassigned_label from _model_params) as unassigned,
            (select coalesce(list(word), []::varchar[]) from _job_function_strip) as strip

@@ -1,6 +1,7 @@
 -- One row per report refresh date (as_of) and Copilot-licensed user: the user's groups at the time that
 -- snapshot was collected, and their last Copilot activity per app. Snapshots with concealed names cannot
 -- be joined to users and are left out here (mart_data_status says so).
+-- materialized: incremental
 -- increment: as_of >= from_as_of
 with detail as (
     -- one row per report date and user already (copilot_user_snapshots): dates from the 28-day row, the 7-day

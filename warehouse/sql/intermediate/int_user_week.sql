@@ -1,5 +1,6 @@
 -- Per ISO week (Monday start) and licensed user at the week's last snapshot: days active per app in that
 -- week and in the 28 days ending on that snapshot. Users without activity have one row with app NULL.
+-- materialized: incremental
 -- increment: week_start >= from_week
 with weeks as (
     select date_trunc('week', as_of)::date as week_start, max(as_of) as week_end

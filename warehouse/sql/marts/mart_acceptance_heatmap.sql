@@ -10,7 +10,7 @@ set variable heatmap_m365_as_of = (select max(_report_refresh_date) from raw_m36
                                    where _report_refresh_date <= getvariable('heatmap_as_of'));
 set variable heatmap_week = (select max(week_start) from mart_stagnation);
 set variable heatmap_lookback = (select lookback_weeks from _model_params);
-create or replace table mart_acceptance_heatmap as
+-- materialized: table
 with headline as (
     -- pooled over the lookback weeks ending at the latest complete week, and over the lookback before that
     select dimension, group_id, app,

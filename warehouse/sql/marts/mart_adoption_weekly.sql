@@ -5,6 +5,7 @@
 -- week's end), how many of them were active, and their weekly active rate (warehouse/levels.py). The v2-only apps
 -- (docs/apps.md) have rows only for weeks whose every report date was collected as v2; breadth counts the apps
 -- both report versions have (copilot_chat_web is inside copilot_chat), so v1 and v2 tenants compare.
+-- materialized: incremental
 -- increment: week_start >= from_week
 -- order: dimension, group_name, app, week_start
 with params as (
@@ -82,7 +83,7 @@ cells as (
     where not v2_app(a.app) or p.week_start in (select week_start from v2_weeks)
 )
 select
-    week_start, week_end, complete_week, dimension, group_name as group_id, group_label(dimension, group_name) as group_name,
+    week_start, week_end, complete_week, dimension, group_name as group_id, coalesce(ml.label, group_name) as group_name,
     app, licensed_users::integer as licensed_users,
     case when suppressed then null else active_users end::integer as active_users,
     case when suppressed or licensed_users = 0 then null else active_users / licensed_users end as active_rate,
@@ -97,3 +98,4 @@ select
     case when suppressed or not complete_week or too_few_eligible or eligible_users = 0 then null
          else eligible_active_users / eligible_users end as weekly_active_rate
 from cells
+left join int_manager_labels ml on dimension = 'manager' and ml.manager_id = group_name

@@ -2,7 +2,7 @@
 -- Agent usage export (user details table; no Graph API, docs/imports.md). Users are joined to Entra by user name
 -- as the directory stood when the file was imported; a group's size is all its Entra users. Groups smaller than
 -- [model] min_group_size are suppressed; users not in Entra (or concealed names) count at the tenant level only.
-create or replace table mart_agent_users as
+-- materialized: table
 with params as (
     select (select min_group_size from _model_params) as min_size
 ),
@@ -44,7 +44,7 @@ joined as (
     left join population p using (as_of, dimension, group_name)
 )
 select
-    as_of, dimension, group_name as group_id, group_label(dimension, group_name) as group_name,
+    as_of, dimension, group_name as group_id, coalesce(ml.label, group_name) as group_name,
     people::integer as people,
     case when suppressed then null else agent_users end::integer as agent_users,
     case when suppressed then null else licensed_agent_users end::integer as licensed_agent_users,
@@ -54,3 +54,4 @@ select
     case when dimension = 'tenant' then not_in_entra end::integer as not_in_entra,
     suppressed
 from joined
+left join int_manager_labels ml on dimension = 'manager' and ml.manager_id = group_name

@@ -1,6 +1,6 @@
 -- Each agent's use per imported report date, from the admin center's Agent usage export (agent details table;
 -- no Graph API, docs/imports.md). The latest import of a report date wins as a whole. No person is named here.
-create or replace table mart_agents as
+-- materialized: table
 select
     _as_of as as_of,
     parse_int(replace(_period, 'D', ''))::integer as period_days,

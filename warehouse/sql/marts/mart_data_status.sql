@@ -1,4 +1,5 @@
 -- Per report refresh date: whether group views are possible, and why not when they are empty.
+-- materialized: incremental
 -- increment: as_of >= from_as_of
 with directory as (
     select s.as_of, count(distinct g.id) filter (where g.is_licensed) as licensed_users

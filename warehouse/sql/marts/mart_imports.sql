@@ -1,7 +1,7 @@
 -- The admin-center files imported with `copilot-usage import`, for the Data page: what each became and whether
 -- it is in use. An imported Copilot usage export is superseded for a report date Graph was collected for
 -- (Graph wins, docs/imports.md); of several imports of one kind and report date, the latest is used.
-create or replace table mart_imports as
+-- materialized: table
 with graph_dates as (
     select distinct report_refresh_date as as_of
     from _runs

@@ -2,7 +2,7 @@
 -- used Copilot within 14 and 30 days of the assignment, and the median days to first use (licences assigned
 -- after collection began). A rate needs at least [model] min_group_size people whose window is observed;
 -- groups with fewer licensed people are suppressed (no numbers).
-create or replace table mart_licence_activation as
+-- materialized: table
 with params as (
     select (select min_group_size from _model_params) as min_size
 ),
@@ -24,7 +24,7 @@ agg as (
     group by all
 )
 select
-    a.dimension, a.group_name as group_id, group_label(a.dimension, a.group_name) as group_name,
+    a.dimension, a.group_name as group_id, coalesce(ml.label, a.group_name) as group_name,
     a.licensed_users::integer as licensed_users,
     a.first_seen_dates::integer as first_seen_dates,
     a.licensed_users < p.min_size as suppressed,
@@ -39,4 +39,5 @@ select
          then a.median_days_to_first_use end as median_days_to_first_use
 from agg a
 cross join params p
+left join int_manager_labels ml on a.dimension = 'manager' and ml.manager_id = a.group_name
 order by a.dimension, a.group_name

@@ -2,7 +2,7 @@
 -- used Copilot in the 28 days ending 30, 60 and 90 days after their assignment (among those whose window is
 -- observed). A share needs at least [model] min_group_size observed people; cohorts with fewer people are
 -- suppressed (no numbers).
-create or replace table mart_licence_cohorts as
+-- materialized: table
 with params as (
     select (select min_group_size from _model_params) as min_size
 ),
@@ -23,7 +23,7 @@ agg as (
     group by all
 )
 select
-    a.dimension, a.group_name as group_id, group_label(a.dimension, a.group_name) as group_name, a.cohort_month,
+    a.dimension, a.group_name as group_id, coalesce(ml.label, a.group_name) as group_name, a.cohort_month,
     a.licensed_users::integer as licensed_users,
     a.licensed_users < p.min_size as suppressed,
     case when a.licensed_users >= p.min_size then a.measured_30d::integer end as measured_30d,
@@ -37,4 +37,5 @@ select
          then a.active_90d / a.measured_90d end as active_90d_rate
 from agg a
 cross join params p
+left join int_manager_labels ml on a.dimension = 'manager' and ml.manager_id = a.group_name
 order by a.dimension, a.group_name, a.cohort_month

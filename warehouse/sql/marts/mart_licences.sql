@@ -1,7 +1,7 @@
 -- Licences per report refresh date: purchased and assigned Copilot units (subscribedSkus, latest collection),
 -- Copilot-licensed users in the directory, how many were active in the last 7 / 28 days and how many have no
 -- Copilot activity date at all in the report (never used). Tenant level only: no group, nothing to suppress.
-create or replace table mart_licences as
+-- materialized: table
 with skus as (
     select
         sum(prepaid_enabled) filter (where is_copilot) as purchased_units,

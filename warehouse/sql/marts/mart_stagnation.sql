@@ -19,7 +19,7 @@
 -- a week too small to judge holds it. So a group flagged below target is never 'hot' (at or above the target)
 -- in that week; one flagged for falling may be, and its reason says so. Parameters come from
 -- [model.stagnation] via _model_params.
-create or replace table mart_stagnation as
+-- materialized: table
 with params as (
     select
         target_rate,
@@ -189,7 +189,7 @@ select
     f.week_start,
     f.dimension,
     f.group_name as group_id,
-    group_label(f.dimension, f.group_name) as group_name,
+    coalesce(ml.label, f.group_name) as group_name,
     f.flagged,
     case
         when f.suppressed then 'not evaluated: fewer eligible people than the minimum group size'
@@ -252,4 +252,5 @@ select
          else f.department end as department,
     f.licensed_users::integer as licensed_users
 from final f
+left join int_manager_labels ml on f.dimension = 'manager' and ml.manager_id = f.group_name
 left join champions c on c.dimension = f.dimension and c.group_id = f.group_name

@@ -3,7 +3,7 @@
 -- joined to Entra by user name as the directory stood when the file was imported; the group's size is its Entra
 -- users without a Copilot licence. Groups smaller than [model] min_group_size are suppressed; users not found in
 -- Entra (or concealed names) and users who hold a licence by now count only at the tenant level.
-create or replace table mart_unlicensed_chat as
+-- materialized: table
 with params as (
     select (select min_group_size from _model_params) as min_size
 ),
@@ -45,7 +45,7 @@ joined as (
     left join population p using (as_of, dimension, group_name)
 )
 select
-    as_of, dimension, group_name as group_id, group_label(dimension, group_name) as group_name,
+    as_of, dimension, group_name as group_id, coalesce(ml.label, group_name) as group_name,
     unlicensed_users::integer as unlicensed_users,
     case when suppressed then null else chat_users end::integer as chat_users,
     case when suppressed then null else active_users_7d end::integer as active_users_7d,
@@ -56,3 +56,4 @@ select
     case when dimension = 'tenant' then licensed_in_export end::integer as licensed_in_export,
     suppressed
 from joined
+left join int_manager_labels ml on dimension = 'manager' and ml.manager_id = group_name

@@ -4,6 +4,7 @@
 -- Built wide (one row per report date and group, a count per app and window), sorted there, then unpivoted
 -- with the insertion order kept: the table is stored by as_of and dimension (what every reader filters on)
 -- without sorting its ~40 M rows at 100k users x 180 days, which cost more than the rest of the build.
+-- materialized: incremental
 -- increment: as_of >= from_as_of
 with params as (
     select (select min_group_size from _model_params) as min_size
@@ -80,12 +81,13 @@ wide as (
                case when v.as_of is not null then edge__28 end as edge__28,
                case when v.as_of is not null then agents__7 end as agents__7,
                case when v.as_of is not null then agents__28 end as agents__28),
-           group_label(c.dimension, c.group_name) as label,
+           coalesce(ml.label, c.group_name) as label,
            c.dimension <> 'tenant' and coalesce(cl.licensed_users, c.licensed_users) < params.min_size as suppressed
     from counts c
     cross join params
     left join concealed_licensed cl using (as_of)
     left join v2_dates v using (as_of)
+    left join int_manager_labels ml on c.dimension = 'manager' and ml.manager_id = c.group_name
     order by c.as_of, c.dimension, c.group_name
 ),
 long as (

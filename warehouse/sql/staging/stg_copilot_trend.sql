@@ -1,6 +1,6 @@
 -- Tenant-level daily enabled/active users per app; each report date takes the value of its latest
 -- refresh (the last 3 days are revised upwards as Microsoft gap-fills them).
-create or replace view stg_copilot_trend as
+-- materialized: view
 with source as (
     select * from raw_copilot_user_count_trend
 ),

@@ -1,6 +1,6 @@
 -- Imported Agent usage exports, user details table (admin center only; no Graph API): one row per report date
 -- and user, the latest import of a report date winning as a whole.
-create or replace view stg_import_agent_users as
+-- materialized: view
 select
     _run_id as run_id, _loaded_at as loaded_at, _as_of as as_of,
     parse_int(replace(_period, 'D', '')) as period_days,

@@ -1,6 +1,6 @@
 -- Imported Copilot Chat exports (admin center; Graph has no API for unlicensed Chat usage), typed: one row per
 -- report date and user. The latest import of a report date wins as a whole, as for Graph loads.
-create or replace view stg_import_copilot_chat as
+-- materialized: view
 select
     _run_id as run_id, _loaded_at as loaded_at, _as_of as as_of,
     parse_int(replace(_period, 'D', '')) as period_days,

@@ -1,5 +1,5 @@
 -- Which Microsoft 365 apps each user used in the report period (booleans arrive as Yes/No or True/False).
-create or replace view stg_m365_app_user_detail as
+-- materialized: view
 with source as (
     select * from raw_m365_app_user_detail
 ),

@@ -1,4 +1,4 @@
 -- Concealed names per collection run.
-create or replace view stg_report_settings as
+-- materialized: view
 select _run_id as run_id, _loaded_at as loaded_at, display_concealed_names as concealed
 from raw_report_settings

@@ -1,7 +1,7 @@
 -- SKUs of the latest load; a SKU is a Copilot SKU when it carries the M365_COPILOT_APPS or the Graph-grounded
 -- chat service plan (no hard-coded SKU list: bundles such as Copilot for Sales carry the same plans; the plans'
 -- ids are the contract's copilot_service_plan enumeration, warehouse/contract.toml).
-create or replace view stg_subscribed_skus as
+-- materialized: view
 with latest as (
     select * from raw_subscribed_skus
     where _loaded_at = (select max(_loaded_at) from raw_subscribed_skus)

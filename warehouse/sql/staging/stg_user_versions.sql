@@ -8,7 +8,7 @@
 -- clears it) and counts as carried when the item had manager@delta or manager.
 -- @removed reason 'changed' (soft-deleted, restorable) and 'deleted' (permanent) both end the user's presence;
 -- a restored user's next item carries forward from the row before its removal.
-create or replace view stg_user_versions as
+-- materialized: view
 with source as (
     -- has_x: the row sets property x (a removal row sets nothing, so a restored user carries from before it)
     select *,

@@ -1,7 +1,7 @@
 -- The four ways every mart groups users: one struct per dimension, to unnest into one row each. group_name is
 -- the group's key: a manager team's is the manager's Entra id (int_user_groups.manager_team), so a rename
 -- changes no row of the model; each mart's final projection names it group_id and gives group_name the
--- label (group_label, int_manager_labels.sql).
+-- label (joined from int_manager_labels).
 create or replace macro group_dims(department, job_function, manager_team) as [
     {'dimension': 'tenant', 'group_name': 'Tenant'},
     {'dimension': 'department', 'group_name': department},
