@@ -8,8 +8,10 @@ from urllib.parse import quote, urlencode
 
 from warehouse.config import Config
 from warehouse.contract import GROUP_DIMENSIONS
-from warehouse.episodes import FlagState
-from warehouse.flags import FlaggedGroup, iso_week
+
+from .workflow.episodes import FlagState
+from .workflow.flagged import FlaggedGroup
+from .workflow.weeks import iso_week
 
 DIMENSION_LABEL = {"department": "department", "job_function": "job function", "manager": "manager team",
                    "tenant": "whole tenant"}

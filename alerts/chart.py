@@ -17,7 +17,8 @@ import pandas as pd
 import vl_convert
 
 from warehouse import apps, levels
-from warehouse.flags import query
+
+from .queries import query
 
 APPS = apps.SHORT
 DIM_SHORT = {"department": "dept", "job_function": "function", "manager": "team"}
@@ -40,7 +41,7 @@ class Cell:
 
 def read_cells(con: duckdb.DuckDBPyConnection, week: date, groups: list[tuple[str, str]], *, lookback: int,
                min_size: int) -> list[Cell]:
-    """The headline per app of `groups` at `week` (marts only: `sql/queries/alert_heatmap.sql`)."""
+    """The headline per app of `groups` at `week` (marts only: `alerts/sql/alert_heatmap.sql`)."""
     if not groups:
         return []
     rows = con.execute(query("alert_heatmap"), {"week": week, "groups": [list(g) for g in groups],

@@ -10,8 +10,6 @@ import re
 from warehouse import levels
 from warehouse.config import Config
 from warehouse.contract import GROUP_DIMENSIONS
-from warehouse.episodes import FlagState
-from warehouse.followups import STATUS_WORDS
 
 from .build import (
     DIMENSION_LABEL,
@@ -25,6 +23,8 @@ from .build import (
     nest,
     week_end,
 )
+from .workflow.episodes import FlagState
+from .workflow.followups import STATUS_WORDS
 
 UNSAFE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 FALLBACK_TOP = 5  # groups listed by name in the fallback summary

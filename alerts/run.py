@@ -10,15 +10,16 @@ from functools import partial
 from pathlib import Path
 
 from warehouse import db
-from warehouse.alert_log import LogEntry, record, sent_keys
 from warehouse.config import Config
-from warehouse.episodes import FlagState, plan, sync
-from warehouse.flags import iso_week, read_flagged, resolve_week
 
 from .build import AlertBatch, build_batch, fallback_address
 from .chart import Cell, read_cells
 from .render import charted, render_alert, render_digest
 from .send import AlertError, OutboxTransport, Transport, make_transport
+from .workflow.episodes import FlagState, plan, sync
+from .workflow.flagged import read_flagged
+from .workflow.sent_log import LogEntry, record, sent_keys
+from .workflow.weeks import iso_week, resolve_week
 
 
 @dataclass(frozen=True)

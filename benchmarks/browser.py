@@ -42,27 +42,23 @@ import json
 import math
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from connector.cli_dashboard import streamlit_argv
+from alerts.workflow.champions import save_champion
 from dashboards import links
-from warehouse.champions import save_champion
 from warehouse.config import load_config
 
+from .dashboard_server import Server
+
 CHROMIUM = "/usr/bin/chromium"
-CLI = str(Path(sys.executable).with_name("copilot-usage"))
 CHAMPION = "bench.champion@contoso.example"
-DASHBOARD_APP = Path(links.__file__).with_name("app.py")
-FLOOR_APP = Path(__file__).with_name("floor_app.py")
 TIMEOUT_MS = 30_000
 TARGET_MS = 1500  # issue 18: p95 <= 1.5 s per page (at 300k users x 180 days)
 
@@ -149,59 +145,6 @@ def prepare(warehouse: Path, dest: Path, copy: bool = True) -> Setup:
     for dim, group in groups:
         save_champion(cfg, dim, group, "Bench Champion", CHAMPION)
     return Setup(cfg_path, CHAMPION, groups, week, flagged[0] if flagged else dept)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`copilot-usage dashboard` as a child process (it becomes the Streamlit server: same pid)."""
-
-    def __init__(self, config: Path | None, log: Path, view_as: str | None = None) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        if config is None:  # the floor: the same Streamlit server options, the floor app instead of the dashboard
-            args = [a.replace(str(DASHBOARD_APP), str(FLOOR_APP)) for a in streamlit_argv("127.0.0.1", self.port)]
-        else:
-            args = [CLI, "dashboard", "--config", str(config), "--port", str(self.port),
-                    *(["--as", view_as] if view_as else [])]
-        with log.open("wb") as out:
-            self.proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, cwd=log.parent)
-        t0, deadline = time.perf_counter(), time.monotonic() + 90
-        while True:
-            try:
-                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"the dashboard did not start: {log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.2)
-        self.start_s = round(time.perf_counter() - t0, 2)
-
-    def peak_rss_mb(self) -> float | None:
-        """The server's peak RSS so far (VmHWM)."""
-        try:
-            line = next(ln for ln in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines()
-                        if ln.startswith("VmHWM"))
-        except (OSError, StopIteration):
-            return None
-        return round(int(line.split()[1]) / 1024, 1)
-
-    def stop(self) -> None:
-        """Terminate the server (it stops on SIGTERM) and reap it."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 # One animation frame's check (see the module docstring); truthy once the page is done or has failed.

@@ -23,13 +23,13 @@ from pathlib import Path
 import duckdb
 
 from connector.reports import plan
-from connector.simulator.backfill import backfill
 from connector.simulator.directory import MAX_PAGE_SIZE, changed_users
 from connector.simulator.server import Simulator
 from connector.simulator.tenant import Tenant
 from warehouse.config import Config, WarehouseConfig, load_config
 
 from . import browser, first_sync, load, measure
+from .backfill import backfill
 
 log = logging.getLogger("copilot_usage.bench")
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,9 +8,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
+from warehouse import db
 from warehouse.config import Config, load_config
 
-from .simulator.server import Simulator
+from .output import print_run, print_status, print_transform
+from .simulator.server import Simulator, default_end_date
 from .simulator.tenant import Tenant
 
 DEMO_CONFIG = """# Written by `copilot-usage demo`: the built-in simulated tenant on loopback.
@@ -43,10 +45,10 @@ CHAMPIONS_HEADER = "dimension,group_name,champion_name,champion_email,manager_em
 def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console: Console, port: int = 8501) -> int:
     """Collect `history_days + 1` simulated days into `workdir`, transform, then write the week's alert mails to
     `workdir/outbox` for a few made-up champions; return the last run's exit code."""
-    from warehouse.status import read_status
+    from connector.status import read_status
 
-    from .cli import _transform, default_end_date, print_run, print_status
     from .collect import collect
+    from .jobs import transform_job_or_busy
 
     workdir.mkdir(parents=True, exist_ok=True)
     end = default_end_date()
@@ -71,8 +73,9 @@ def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console
                 console.print(f"  collected {tenant.date(day)}: {sum(o.rows for o in result.outcomes)} rows"
                               + (f", {len(bad)} problem(s)" if bad else ""))
         print_run(result)
-        transformed = _transform(cfg)
-        code = 1 if 1 in (code, transformed) else code
+        transformed = transform_job_or_busy(cfg)
+        print_transform(transformed)
+        code = 1 if 1 in (code, transformed.exit_code) else code
     champions = demo_champions(cfg, workdir, console)  # before the status, which names each group's champion
     print_status(read_status(str(warehouse)))
     demo_alerts(cfg, workdir, console, champions)  # an outbox only: also after a warning, so the loop can be seen
@@ -84,16 +87,11 @@ def run_demo(workdir: Path, *, users: int, history_days: int, seed: int, console
 def pick_champions(cfg: Config) -> list[tuple[str, str, str, str]]:
     """(dimension, group, name, e-mail) for the demo: every flagged department, two flagged manager teams of the
     first one (with the same champion, so the mail nests them) and one group on track (which gets no mail)."""
-    import duckdb
-
-    con = duckdb.connect(cfg.warehouse.path, read_only=True)
-    try:
+    with db.reading(cfg.warehouse) as con:
         rows = con.execute(
             "select dimension, group_name, status, department, impact from mart_stagnation "
             "where week_start = (select max(week_start) from mart_stagnation) and dimension <> 'tenant' "
             "order by impact desc nulls last, group_name").fetchall()
-    finally:
-        con.close()
     skip = cfg.model.unassigned_label  # people without a department are nobody's to champion
     flagged = [g for d, g, st, *_ in rows if d == "department" and st == "flagged" and g != skip]
     teams = [g for d, g, st, dep, _ in rows if d == "manager" and st == "flagged" and flagged and dep == flagged[0]]
@@ -122,7 +120,7 @@ def demo_champions(cfg: Config, workdir: Path, console: Console) -> list[tuple[s
     """Made-up champions for the week's flagged groups, written to a CSV and imported as an admin would."""
     import duckdb
 
-    from warehouse.champions import ChampionError, import_champions
+    from alerts.workflow.champions import ChampionError, import_champions
 
     try:
         champions = pick_champions(cfg)
@@ -141,7 +139,7 @@ def demo_alerts(cfg: Config, workdir: Path, console: Console, champions: list[tu
 
     from alerts.run import run_alerts
     from alerts.send import AlertError
-    from warehouse.flags import WeekError
+    from alerts.workflow.weeks import WeekError
 
     try:
         result = run_alerts(cfg, resend=True)

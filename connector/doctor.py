@@ -19,13 +19,10 @@ import duckdb
 
 from warehouse import db
 from warehouse.config import Config, Secrets
-from warehouse.contract import COPILOT_SERVICE_PLANS
 
 from .fetch import NO_ROWS_YET, V1_ONLY
 from .graph import UNKNOWN_TENANT, GraphError, GraphSession, error_message, no_workloads
-from .reports import REPORTS_PERMISSION
-
-COPILOT_PLANS = COPILOT_SERVICE_PLANS  # service plan id -> name (the contract's copilot_service_plan enumeration)
+from .reports import REPORTS_PERMISSION, copilot_skus
 
 
 @dataclass
@@ -123,18 +120,6 @@ async def _probe_all(cfg: Config, secrets: Secrets, planned: list[tuple[Check, s
             if url is not None and check.needed:
                 bodies[check.permission] = await _probe(g, check, url)
     return bodies
-
-
-def copilot_skus(body: Any) -> list[dict[str, Any]]:
-    """The SKUs with a Copilot service plan in a subscribedSkus body: name, plans, assigned, purchased."""
-    out = []
-    for s in (body or {}).get("value", []):
-        plans = [COPILOT_PLANS[p["servicePlanId"]] for p in s.get("servicePlans") or []
-                 if p.get("servicePlanId") in COPILOT_PLANS]
-        if plans:
-            out.append({"sku": s.get("skuPartNumber") or s.get("skuId"), "plans": ", ".join(plans),
-                        "assigned": s.get("consumedUnits"), "purchased": (s.get("prepaidUnits") or {}).get("enabled")})
-    return out
 
 
 def freshness(cfg: Config, today: date | None = None) -> list[str]:

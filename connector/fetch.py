@@ -21,7 +21,7 @@ from warehouse.config import Config, Secrets
 
 from . import load
 from .graph import ACCEPT_REPORT, UNKNOWN_TENANT, GraphError, GraphSession, Response, check
-from .reports import REPORTS, REPORTS_PERMISSION, USER_SELECT, Fetch
+from .reports import REPORTS, REPORTS_PERMISSION, USER_SELECT, Fetch, copilot_skus
 
 NO_ROWS_YET = ("Microsoft's Copilot reports have no rows yet{licences}: they list a user from the first report after "
                "the licence is assigned, with up to 72 hours' delay (admin center usage report docs). The empty "
@@ -89,8 +89,6 @@ class RunResult:
 
     def copilot_licences_assigned(self) -> int | None:
         """Assigned units of SKUs with a Copilot service plan, from this run's subscribedSkus (None: not read)."""
-        from .doctor import copilot_skus
-
         skus = next((o.payload for o in self.outcomes if o.report == "subscribed_skus" and o.status == "ok"), None)
         return sum(s["assigned"] or 0 for s in copilot_skus(skus)) if isinstance(skus, dict) else None
 

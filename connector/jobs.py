@@ -2,7 +2,9 @@
 
 Every job that writes the warehouse holds the single-writer lock (warehouse.lock) for its whole duration,
 so two collectors never interleave; the DuckDB write connection itself is opened only for load and
-transform, so dashboards can read while a collection is still fetching.
+transform, so dashboards can read while a collection is still fetching. A run opens the file read-only to read
+the users delta link, then for writing once to land everything and once to build the model and open the
+follow-ups of new flags (`tests/test_session.py`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from warehouse.config import Config, Secrets
-from warehouse.lock import writer_lock
+from warehouse.lock import WriterBusy, writer_lock
 from warehouse.transform import TransformError, TransformReport
 from warehouse.transform import transform as do_transform
 
@@ -23,6 +25,8 @@ from .collect import collect
 from .fetch import Outcome, RunResult
 
 if TYPE_CHECKING:
+    import duckdb
+
     from alerts.run import AlertRunResult
 
     from .imports import Parsed
@@ -54,22 +58,26 @@ class JobResult:
 
 
 def _transform(cfg: Config, result: JobResult, *, full: bool = False) -> None:
+    def followups(con: duckdb.DuckDBPyConnection) -> None:
+        """Open follow-ups for new flags now (on the transform's connection), so the dashboard shows them before
+        the weekly alert goes out."""
+        from alerts.workflow.episodes import sync_on
+
+        try:
+            sync_on(con, cfg)
+        except Exception as e:  # the model is built; follow-ups catch up on the next run or alert run
+            log.warning("follow-ups not updated: %s", e)
+
     try:
         result.transform = do_transform(cfg.warehouse.path, cfg.model,
                                         wait_seconds=cfg.warehouse.lock_timeout_seconds,
                                         memory_limit=cfg.warehouse.memory_limit,
                                         incremental_memory_limit=cfg.warehouse.incremental_memory_limit,
-                                        rebuild_memory_limit=cfg.warehouse.rebuild_memory_limit, full=full)
+                                        rebuild_memory_limit=cfg.warehouse.rebuild_memory_limit, full=full,
+                                        then=followups)
     except TransformError as e:
         result.transform_error = str(e)
         log.error("transform failed: %s", e)
-        return
-    try:  # open follow-ups for new flags now, so the dashboard shows them before the weekly alert goes out
-        from warehouse.episodes import sync
-
-        sync(cfg)
-    except Exception as e:  # the model is built; follow-ups catch up on the next run or alert run
-        log.warning("follow-ups not updated: %s", e)
 
 
 def run_job(cfg: Config, *, only: list[str] | None = None, secrets: Secrets | None = None,
@@ -89,6 +97,17 @@ def transform_job(cfg: Config, *, full: bool = False) -> JobResult:
     with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="transform"):
         _transform(cfg, result, full=full)
     return result
+
+
+def transform_job_or_busy(cfg: Config, *, full: bool = False) -> JobResult:
+    """`transform_job`, with a busy warehouse (another writer holds the lock or the DuckDB file) recorded as the
+    transform's error instead of raised: what `copilot-usage transform` and the demo show (exit code 1)."""
+    from warehouse.db import WarehouseBusy
+
+    try:
+        return transform_job(cfg, full=full)
+    except (WarehouseBusy, WriterBusy) as e:
+        return JobResult(transform_error=str(e))
 
 
 def alerts_job(cfg: Config, *, week: str | None = None, dry_run: bool = False, resend: bool = False) -> AlertRunResult:

@@ -21,8 +21,8 @@ from warehouse.levels import percent
 from .fetch import Outcome, RunResult
 from .jobs import JobResult
 
-if TYPE_CHECKING:  # warehouse.status imports the champions' e-mail validation, which a run does not need
-    from warehouse.status import Status
+if TYPE_CHECKING:  # connector.status imports the champions' e-mail validation, which a run does not need
+    from connector.status import Status
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 STATUS_STYLE = {"ok": "green", "warning": "yellow", "throttled": "magenta", "error": "red", "skipped": "red"}

@@ -1,10 +1,13 @@
-"""The Graph report endpoints we collect, declared once: URL shape, raw table, required columns, permission."""
+"""The Graph report endpoints we collect, declared once: URL shape, raw table, required columns, permission; and the
+Copilot service plans that mark a Copilot SKU in subscribedSkus (read by a run's notes and by `doctor`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from warehouse.config import Config
+from warehouse.contract import COPILOT_SERVICE_PLANS
 
 REPORTS_PERMISSION = "Reports.Read.All"
 USER_SELECT = ("id,userPrincipalName,displayName,department,jobTitle,officeLocation,companyName,"
@@ -86,3 +89,18 @@ def plan(cfg: Config, only: list[str] | None = None) -> list[Fetch]:
     if v == "v1":
         fetches = [f.as_v1() if f.report.copilot else f for f in fetches]
     return [f for f in fetches if not only or f.report.name in only]
+
+
+COPILOT_PLANS = COPILOT_SERVICE_PLANS  # servicePlanId -> name (the contract's copilot_service_plan enumeration)
+
+
+def copilot_skus(body: Any) -> list[dict[str, Any]]:
+    """The SKUs with a Copilot service plan in a subscribedSkus body: name, plans, assigned, purchased."""
+    out = []
+    for s in (body or {}).get("value", []):
+        plans = [COPILOT_PLANS[p["servicePlanId"]] for p in s.get("servicePlans") or []
+                 if p.get("servicePlanId") in COPILOT_PLANS]
+        if plans:
+            out.append({"sku": s.get("skuPartNumber") or s.get("skuId"), "plans": ", ".join(plans),
+                        "assigned": s.get("consumedUnits"), "purchased": (s.get("prepaidUnits") or {}).get("enabled")})
+    return out

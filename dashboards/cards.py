@@ -9,9 +9,9 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
+from alerts.workflow.followups import Followup
 from warehouse.config import Config
 from warehouse.contract import STATUSES
-from warehouse.followups import Followup
 from warehouse.levels import HEADLINE, HEADLINE_HELP, STATUS_LABEL, percent
 
 from . import draw, edits

@@ -1,5 +1,5 @@
 """The edit widgets: a follow-up's actions (acknowledge, log an action, snooze until a date, resolve) through
-`dashboards.workflow` -> `warehouse.followups`, and the notice shown after an edit.
+`dashboards.workflow` -> `alerts.workflow.followups`, and the notice shown after an edit.
 
 Every successful edit clears the query cache (`workflow._write`) and reruns the page, so every table on it shows
 the change at once; the notice ("Acknowledged.") survives that rerun in the session state."""
@@ -10,8 +10,8 @@ import datetime as dt
 
 import streamlit as st
 
+from alerts.workflow.followups import ACTION_KINDS, STATUS_WORDS, TRANSITIONS, Followup, FollowupError
 from warehouse.config import Config
-from warehouse.followups import ACTION_KINDS, STATUS_WORDS, TRANSITIONS, Followup, FollowupError
 
 from . import workflow
 from .text import md
@@ -34,7 +34,7 @@ def show_notice() -> None:
 
 
 def today() -> dt.date:
-    """Today in UTC, as `warehouse.followups` judges dates."""
+    """Today in UTC, as `alerts.workflow.followups` judges dates."""
     return dt.datetime.now(dt.UTC).date()
 
 

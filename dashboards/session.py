@@ -52,7 +52,7 @@ def _sign_in(cfg: Config, reader: Reader) -> Viewer:
         return _view_as(reader)
     if not _auth_configured():
         st.error("Sign-in with Microsoft Entra ID is not set up: `.streamlit/secrets.toml` needs an `[auth]` "
-                 "section (README, *Dashboard*), or set `[dashboard] auth = \"none\"` for a local demo.")
+                 "section (docs/dashboard.md), or set `[dashboard] auth = \"none\"` for a local demo.")
         st.stop()
     if not st.user.is_logged_in:
         st.title("Copilot adoption")

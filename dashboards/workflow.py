@@ -1,4 +1,4 @@
-"""Follow-ups and champions from the dashboard, through `warehouse.followups` / `warehouse.champions`.
+"""Follow-ups and champions from the dashboard, through `alerts.workflow.followups` / `alerts.workflow.champions`.
 
 Reads wait at most a moment for the warehouse and are cached like the named queries (`[dashboard]
 cache_ttl_seconds`, forgotten after every edit made here). Edits take the single-writer lock like the command
@@ -12,12 +12,11 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import duckdb
 import streamlit as st
 
-from warehouse import champions, followups
+from alerts.workflow import champions, followups
+from warehouse import db
 from warehouse.config import Config
-from warehouse.db import WarehouseBusy
 from warehouse.lock import WriterBusy, writer_lock
 
 from . import queries
@@ -30,10 +29,6 @@ class Busy(Exception):
     """The warehouse is being written by a collection; nothing was changed."""
 
 
-def _short(cfg: Config, seconds: float) -> Config:
-    return cfg.model_copy(update={"warehouse": cfg.warehouse.model_copy(update={"lock_timeout_seconds": seconds})})
-
-
 READS: dict[str, Callable[..., object]] = {"list_followups": followups.list_followups,
                                            "before_after": followups.before_after,
                                            "get_followup": followups.get_followup}
@@ -43,8 +38,8 @@ READS: dict[str, Callable[..., object]] = {"list_followups": followups.list_foll
 def _cached(path: str, name: str, args: tuple, bucket: int, _cfg: Config) -> object:
     # keyed by the warehouse path, the read, its arguments and the TTL bucket (the config itself is not hashed)
     try:
-        return READS[name](_short(_cfg, 2.0), *args)
-    except (WarehouseBusy, duckdb.IOException, duckdb.ConnectionException) as e:
+        return READS[name](_cfg, *args, wait_seconds=2.0)
+    except db.NOT_OPENED as e:
         raise queries.Refreshing(str(e)) from None
 
 
@@ -63,8 +58,8 @@ def _write(cfg: Config, fn: Callable[..., T], *args: object, **kwargs: object) -
     wait = cfg.dashboard.write_wait_seconds
     try:
         with writer_lock(cfg.warehouse.path, wait_seconds=wait, job="dashboard edit"):
-            result = fn(_short(cfg, wait), *args, **kwargs)
-    except (WriterBusy, WarehouseBusy, duckdb.IOException, duckdb.ConnectionException):
+            result = fn(cfg, *args, wait_seconds=wait, **kwargs)
+    except (WriterBusy, *db.NOT_OPENED):
         raise Busy(BUSY) from None
     clear()
     return result

@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 from simulated_warehouse import copy_warehouse
 
-from warehouse.champions import save_champion
+from alerts.workflow.champions import save_champion
+from alerts.workflow.episodes import sync
 from warehouse.config import Config
-from warehouse.episodes import sync
 from warehouse.transform import transform
 
 HOSTILE = {

@@ -11,11 +11,11 @@ from mail_parsing import headline_in_mail
 from simulated_warehouse import copy_warehouse
 
 from alerts.run import run_alerts
+from alerts.workflow.champions import import_champions
+from alerts.workflow.followups import list_followups, set_followup
 from connector.cli import cli
 from connector.simulator.tenant import DEPARTMENTS
 from warehouse import levels
-from warehouse.champions import import_champions
-from warehouse.followups import list_followups, set_followup
 
 KIND = dict(DEPARTMENTS)
 TRUTH_FLAGGED = {d for d, k in DEPARTMENTS if k in ("stagnate", "decline")}  # the simulator's stuck or falling

@@ -16,8 +16,8 @@ from simulated_warehouse import copy_warehouse
 import connector.sendmail  # noqa: F401  (registers the graph transport)
 from alerts.run import run_alerts
 from alerts.send import AlertError, make_transport
+from alerts.workflow.champions import import_champions
 from connector.simulator.server import Simulator
-from warehouse.champions import import_champions
 from warehouse.config import load_config
 
 

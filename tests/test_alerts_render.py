@@ -17,9 +17,9 @@ import pytest
 from alerts.build import build_batch
 from alerts.chart import Cell
 from alerts.render import header_safe, render_alert, render_alert_bodies, render_digest, render_digest_bodies
+from alerts.workflow.episodes import FlagState
+from alerts.workflow.flagged import FlaggedGroup
 from warehouse.config import Config, load_config
-from warehouse.episodes import FlagState
-from warehouse.flags import FlaggedGroup
 
 GOLDEN = Path(__file__).parent / "golden"
 WEEK = date(2026, 11, 16)

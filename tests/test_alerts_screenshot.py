@@ -16,8 +16,8 @@ import pytest
 from simulated_warehouse import copy_warehouse
 
 from alerts.run import run_alerts
+from alerts.workflow.champions import import_champions
 from warehouse import levels
-from warehouse.champions import import_champions
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -9,8 +9,8 @@ from mail_parsing import group_link_params, headline_in_mail, links
 from simulated_warehouse import copy_warehouse
 
 from alerts.run import run_alerts
+from alerts.workflow.champions import import_champions
 from warehouse import levels
-from warehouse.champions import import_champions
 
 W47, MONDAY = "2026-W47", "2026-11-16"
 DASH = "https://dash.contoso.example"
@@ -143,7 +143,7 @@ def test_heatmap_any_app_is_the_headline_for_the_latest_and_an_earlier_week(mode
     import duckdb
 
     from alerts.chart import read_cells
-    from warehouse.flags import parse_week
+    from alerts.workflow.weeks import parse_week
 
     cfg, _, _ = model_warehouse
     con = duckdb.connect(cfg.warehouse.path, read_only=True)

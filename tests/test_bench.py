@@ -9,10 +9,11 @@ import duckdb
 import pytest
 
 from benchmarks import browser, first_sync, report
+from benchmarks.backfill import backfill
+from benchmarks.dashboard_server import Server
 from benchmarks.harness import Options, run_size
 from benchmarks.measure import query_latencies
 from connector.collect import collect
-from connector.simulator.backfill import backfill
 from connector.simulator.server import Simulator
 from connector.simulator.tenant import Tenant
 from warehouse import db
@@ -164,7 +165,7 @@ def test_a_page_that_does_not_render_counts_as_failed(tmp_path: Path):
     cfg = tmp_path / "dashboard.toml"
     cfg.write_text(f'[auth]\nmethod = "token"\n[warehouse]\npath = "{(tmp_path / "empty.duckdb").as_posix()}"\n'
                    '[dashboard]\nauth = "none"\n')
-    server = browser.Server(cfg, tmp_path / "server.log")
+    server = Server(cfg, tmp_path / "server.log")
     try:
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=browser.CHROMIUM, headless=True, args=["--no-sandbox"])

@@ -7,16 +7,16 @@ import pytest
 from click.testing import CliRunner
 from simulated_warehouse import copy_warehouse
 
-from connector.cli import cli
-from warehouse.champions import (
+from alerts.workflow.champions import (
     ChampionError,
     delete_champion,
     import_champions,
     list_champions,
     save_champion,
 )
+from connector.cli import cli
+from connector.status import read_status
 from warehouse.config import load_config
-from warehouse.status import read_status
 
 HEADER = "dimension,group_name,champion_name,champion_email,manager_email\n"
 
@@ -157,3 +157,37 @@ def test_cli_import_and_list(cfg, tmp_path):
     con = duckdb.connect(cfg.warehouse.path, read_only=True)
     assert con.execute("select count(*) from champions").fetchone() == (1,)
     con.close()
+
+
+def test_a_champion_saved_after_the_transform_is_what_every_reader_shows_at_once(model_warehouse, tmp_path):
+    """The mart holds no champion (the model reads no application table): alerts, the dashboard and `status`
+    join the live champions table, so a champion saved after the last transform shows without another one."""
+    from alerts.workflow.flagged import read_flagged
+    from dashboards import queries
+
+    cfg = copy_warehouse(model_warehouse[0], tmp_path / "wh")
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    columns = {c for (c,) in con.execute("select column_name from duckdb_columns() "
+                                         "where table_name = 'mart_stagnation'").fetchall()}
+    week, dim, group = con.execute(
+        "select week_start, dimension, group_name from mart_stagnation where flagged and dimension <> 'tenant' "
+        "and week_start = (select max(week_start) from mart_stagnation) "
+        "order by impact desc, dimension, group_name limit 1").fetchone()
+    con.close()
+    assert columns.isdisjoint({"champion_name", "champion_email", "manager_email"}) and "group_id" in columns
+    save_champion(cfg, dim, group, "Cleo Live", "cleo.live@contoso.example", "boss.live@contoso.example")
+
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    flagged = {(g.dimension, g.group_name): g for g in read_flagged(con, week)}
+    con.close()
+    g = flagged[(dim, group)]
+    assert (g.champion_name, g.champion_email, g.manager_email) == \
+        ("Cleo Live", "cleo.live@contoso.example", "boss.live@contoso.example")
+    st = read_status(cfg.warehouse.path, limit=10_000)
+    assert [r[-1] for r in st.flagged if r[1:3] == (dim, group)] == ["Cleo Live"]
+    for name, params in (("stagnation", {"week_start": week}), ("attention", {"week_start": week}),
+                         ("group_status", {"week_start": week, "dimension": dim, "groups": [group]})):
+        df = queries.read(cfg.warehouse.path, name, params)
+        row = df[(df["dimension"] == dim) & (df["group_name"] == group)]
+        assert list(row["champion_name"]) == ["Cleo Live"], name
+        assert list(row["champion_email"]) == ["cleo.live@contoso.example"], name

@@ -363,7 +363,7 @@ def _by_label(elements, label: str):
 
 
 def test_followup_actions_on_my_groups_are_saved_and_a_running_collection_is_reported(dash_cfg, monkeypatch):
-    from warehouse.followups import get_followup, list_followups
+    from alerts.workflow.followups import get_followup, list_followups
     from warehouse.lock import writer_lock
 
     group, week, _ = flagged_group(dash_cfg, "job_function")
@@ -400,8 +400,8 @@ def test_followup_actions_on_my_groups_are_saved_and_a_running_collection_is_rep
 
 
 def test_admin_edits_champions_and_the_group_list_follows_the_dimension(dash_cfg, monkeypatch):
+    from alerts.workflow.champions import list_champions
     from dashboards import queries
-    from warehouse.champions import list_champions
 
     at = app(dash_cfg, monkeypatch)
     at.run()

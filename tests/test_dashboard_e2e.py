@@ -18,9 +18,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import free_port
 from dashboard_fixtures import CHAMPION, HOSTILE, dashboard_warehouse, headline_text
 from simulated_warehouse import DAYS, END, FIRST, build_warehouse
+
+from benchmarks.dashboard_server import Server
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -39,24 +40,11 @@ def warehouse(tmp_path_factory):
 
 
 def _serve(cfg, *extra: str):
-    port = free_port()
-    log = open(Path(cfg.source).with_name(f"dashboard{port}.log"), "w")  # noqa: SIM115
-    proc = subprocess.Popen([str(BIN), "dashboard", "--config", cfg.source, "--port", str(port), *extra],
-                            cwd=Path(cfg.source).parent, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            pass
-        assert proc.poll() is None and time.monotonic() < deadline, Path(log.name).read_text()
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    """`copilot-usage dashboard` as the benchmark starts it (a child process, its log beside the config)."""
+    server = Server(Path(cfg.source), Path(cfg.source).with_name("dashboard.log" if not extra else "champion.log"),
+                    view_as=extra[1] if extra else None)
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="module")

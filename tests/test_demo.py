@@ -6,7 +6,7 @@ import duckdb
 from click.testing import CliRunner
 
 from connector.cli import cli
-from connector.cli_dashboard import streamlit_argv
+from connector.cli.dashboard import streamlit_argv
 from warehouse.config import load_config
 
 

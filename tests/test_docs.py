@@ -21,7 +21,7 @@ FENCE = re.compile(r"^```.*?^```", re.S | re.M)
 def test_configuration_reference_is_generated_from_the_config_model():
     page = ROOT / "docs" / "configuration.md"
     assert page.read_text(encoding="utf-8") == config_doc.render(), (
-        f"docs/configuration.md differs from warehouse/config.py: run `{config_doc.COMMAND}` and commit the page")
+        f"docs/configuration.md differs from warehouse/config/: run `{config_doc.COMMAND}` and commit the page")
 
 
 def test_every_key_needs_a_description():

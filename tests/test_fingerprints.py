@@ -127,6 +127,39 @@ def test_a_changed_mart_rebuilds_it_and_what_reads_it_and_leaves_the_rest(collec
     _same_as_full_rebuild(cfg, tmp_path / "full-2")
 
 
+def test_a_mart_stagnation_of_the_release_that_copied_the_champions_is_rebuilt_without_them(
+        collected, sql_copy, tmp_path: Path):
+    """Releases before issue 19 joined the champions table into mart_stagnation. A warehouse they built has a
+    mart with champion columns and that SQL's fingerprint; the next transform rebuilds the mart (and what reads
+    it) whole from the current SQL, and the champion columns are gone."""
+    cfg, sim, tenant, collect_day, step = collected
+    copy, edit = sql_copy
+    current = (copy / "marts" / "mart_stagnation.sql").read_text()
+    edit("marts/mart_stagnation.sql", "    f.licensed_users::integer as licensed_users\nfrom final f\n",
+         "    f.licensed_users::integer as licensed_users,\n    c.champion_name, c.champion_email, c.manager_email\n"
+         "from final f\nleft join champions c on c.dimension = f.dimension and c.group_id = f.group_name\n")
+    for day in range(10, 30):
+        collect_day(day)
+    assert step().scope.full
+
+    def columns() -> set[str]:
+        con = duckdb.connect(cfg.warehouse.path, read_only=True)
+        try:
+            return {c for (c,) in con.execute("select column_name from duckdb_columns() "
+                                              "where table_name = 'mart_stagnation'").fetchall()}
+        finally:
+            con.close()
+
+    assert {"champion_name", "champion_email", "manager_email"} <= columns()  # as the earlier release built it
+    (copy / "marts" / "mart_stagnation.sql").write_text(current)  # this release's SQL
+    s = step().scope
+    assert not s.full and s.rebuilt == {"mart_stagnation": "its SQL changed",
+                                        "mart_acceptance_heatmap": "reads mart_stagnation, rebuilt"}
+    assert columns().isdisjoint({"champion_name", "champion_email", "manager_email"})
+    _same_as_full_rebuild(cfg, tmp_path / "full")
+    assert step().scope.rebuilt == {}  # rebuilt once
+
+
 def test_a_changed_intermediate_with_a_new_day_rebuilds_its_downstream_whole_and_the_rest_from_the_day(
         collected, sql_copy, tmp_path: Path):
     cfg, sim, tenant, collect_day, step = collected

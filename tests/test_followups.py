@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 from simulated_warehouse import copy_warehouse
 
+from alerts.workflow.episodes import plan, sync
+from alerts.workflow.followups import FollowupError, add_action, get_followup, list_followups, set_followup
 from connector.cli import cli
 from connector.simulator.tenant import DEPARTMENTS
 from warehouse import db
-from warehouse.episodes import plan, sync
-from warehouse.followups import FollowupError, add_action, get_followup, list_followups, set_followup
 
 # people without a department form the "Unassigned" department, which the simulator keeps flat at 25 % (stagnate)
 STUCK = {d for d, k in DEPARTMENTS if k in ("stagnate", "decline")} | {"Unassigned"}

@@ -18,6 +18,8 @@ import numpy as np
 import pytest
 
 from alerts.run import run_alerts
+from alerts.workflow.champions import import_champions, list_champions
+from alerts.workflow.followups import list_followups
 from connector.collect import collect
 from connector.simulator.server import Fault, Simulator
 from connector.simulator.tenant import Tenant
@@ -25,9 +27,7 @@ from tests.conftest import END, IMPORTED_ONLY, marts, write_config
 from tests.simulated_warehouse import copy_warehouse
 from warehouse import db
 from warehouse import transform as transform_module
-from warehouse.champions import import_champions, list_champions
 from warehouse.config import Config, ModelConfig, Secrets, load_config
-from warehouse.followups import list_followups
 from warehouse.scope import NOTHING
 from warehouse.transform import TransformReport, transform
 

@@ -44,3 +44,21 @@ def test_a_missing_warehouse_is_not_opened_for_reading(tmp_path: Path):
     with pytest.raises(db.NOT_OPENED), db.reading(str(tmp_path / "none.duckdb"), wait_seconds=0):
         pass
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_a_run_opens_the_warehouse_for_writing_once_to_land_and_once_to_transform(cfg, monkeypatch):
+    """The daily job (`run_job`, the real collector against the simulator): the users delta link is read
+    read-only before fetching, then one write connection lands everything and one builds the model and opens
+    the follow-ups; migrations are checked on those two only."""
+    from connector.jobs import run_job
+
+    opened, migrated = [], []
+    connect, migrate = db.connect, db.migrate
+    monkeypatch.setattr(db, "connect", lambda *a, **k: opened.append(k.get("read_only", False)) or connect(*a, **k))
+    monkeypatch.setattr(db, "migrate", lambda con: migrated.append(1) or migrate(con))
+    assert run_job(cfg).exit_code == 0
+    assert opened == [False, False] and len(migrated) == 2  # a new warehouse: no delta link to read
+    opened.clear()
+    migrated.clear()
+    assert run_job(cfg).exit_code == 0
+    assert opened == [True, False, False] and len(migrated) == 2

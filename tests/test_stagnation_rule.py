@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connector.simulator.backfill import backfill
+from benchmarks.backfill import backfill
 from connector.simulator.teams import expected_rate
 from connector.simulator.tenant import Tenant
 from warehouse.config import load_config
@@ -168,8 +168,6 @@ def _rule_on_series(series: dict[str, list[tuple[int, int] | None]], confidence:
     model_files.create_macros(con)
     con.execute("create table mart_adoption_weekly (dimension varchar, group_id varchar, group_name varchar, "
                 "app varchar, week_start date, licensed_users integer)")
-    con.execute("create table champions (dimension varchar, group_id varchar, group_name varchar, "
-                "champion_name varchar, champion_email varchar, manager_email varchar)")
     # no manager labels: a team's name is its key (int_manager_labels.sql)
     con.execute("create table int_manager_labels (manager_id varchar, label varchar, upn_key varchar)")
     con.execute("create table int_group_week_eligible (week_start date, dimension varchar, group_name varchar, "

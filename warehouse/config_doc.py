@@ -1,4 +1,4 @@
-"""The configuration reference (docs/configuration.md), rendered from the config model in warehouse/config.py.
+"""The configuration reference (docs/configuration.md), rendered from the config model in warehouse/config/.
 
 `python -m warehouse.config_doc` writes the page; tests/test_docs.py fails when the committed page differs.
 Every key's type, default and constraints come from the pydantic fields, its text from `Field(description=...)`
@@ -34,7 +34,7 @@ ENV_USES = {
 INTRO = """\
 # Configuration reference
 
-<!-- Generated from warehouse/config.py by `{command}`; do not edit by hand. -->
+<!-- Generated from warehouse/config/ by `{command}`; do not edit by hand. -->
 
 One TOML file configures everything. Copy [`config.example.toml`](../config.example.toml) (every key with its
 default and a comment) to `config.toml` and edit it; commands take `--config PATH` (default `./config.toml`, or
@@ -118,7 +118,7 @@ def _section(name: str, model: type[BaseModel]) -> list[str]:
         if inspect.isclass(ann) and issubclass(ann, BaseModel):
             continue  # a subsection: its own heading below
         if not field.description:
-            raise ValueError(f"[{name}] {key} has no Field(description=...) in warehouse/config.py")
+            raise ValueError(f"[{name}] {key} has no Field(description=...) in warehouse/config/")
         word, allowed = _type(ann)
         allowed += _constraints(field)
         lines.append(f"| `{key}` | {word} | `{_cell(_toml(field.default))}` | {_cell('; '.join(allowed)) or '–'} "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -98,13 +99,15 @@ def _load_overrides(con: duckdb.DuckDBPyConnection, path: str) -> None:
 
 def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: float = 60.0,
               memory_limit: str = "", incremental_memory_limit: str = "", rebuild_memory_limit: str = "",
-              full: bool = False) -> TransformReport:
+              full: bool = False, then: Callable[[duckdb.DuckDBPyConnection], None] | None = None
+              ) -> TransformReport:
     """Build the model in one transaction (incrementally when it can, see `scope`), then run the checks.
 
     Unless `memory_limit` is set, an incremental build of up to `CAPPED_DATES` report dates runs under
     `incremental_memory_limit` and anything larger (a full rebuild, a long increment) under
     `rebuild_memory_limit`: both build history in chunks, and DuckDB would otherwise keep the history it read
     cached, up to 80 % of RAM. Should a build need more, it is rolled back and built again without the limit.
+    `then` runs on the same connection after the checks (the follow-ups of a daily run).
     """
     report = TransformReport()
     t0 = time.perf_counter()
@@ -134,6 +137,8 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
         report.failed_checks = run_checks(con)
         if report.memory_cap:  # after the checks: without the cap they cached every mart they scanned (4 GB)
             con.execute("reset memory_limit")
+        if then is not None:
+            then(con)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -219,7 +224,7 @@ def _build(con: duckdb.DuckDBPyConnection, report: TransformReport, full: bool, 
         else:
             _run(con, report, m, full=sc.full)
         if m.name == labels.LABELS:
-            labels.attach(con)  # before the marts: mart_stagnation takes the champions by group_id
+            labels.attach(con)  # champions and follow-ups take their group_id and the team's current label
         elif inc and not sc.full and not sc.whole(m.name):
             labels.relabel(con, m.name)  # a renamed manager team's kept rows, before the marts that read them
         if m.name == CALENDAR and not sc.full:

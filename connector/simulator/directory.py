@@ -10,16 +10,8 @@ import uuid
 import numpy as np
 
 from . import changes
-from .tenant import (
-    COPILOT_APPS_PLAN,
-    COPILOT_CHAT_PLAN,
-    COPILOT_SALES_SKU,
-    COPILOT_SKU,
-    DEPARTMENTS,
-    E5_SKU,
-    OFFICES,
-    Tenant,
-)
+from .catalog import COPILOT_APPS_PLAN, COPILOT_CHAT_PLAN, COPILOT_SALES_SKU, COPILOT_SKU, DEPARTMENTS, E5_SKU, OFFICES
+from .tenant import Tenant
 
 # users/delta pages as Graph serves them (graph-api.md §9): `Prefer: odata.maxpagesize=N` is capped at 200 for
 # objects such as users, and 200 is also what comes without the header (Microsoft Q&A answer 2052165, 2025-05).

@@ -7,6 +7,7 @@ must never receive the bearer token. `/_sim/*` endpoints (no auth) steer the clo
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from http.server import ThreadingHTTPServer
 
@@ -15,7 +16,12 @@ from .handler import make_handler
 from .state import Fault, SimState
 from .tenant import Tenant
 
-__all__ = ["Fault", "SimState", "Simulator"]
+__all__ = ["Fault", "SimState", "Simulator", "default_end_date"]
+
+
+def default_end_date() -> dt.date:
+    """The simulator's default report refresh date: three days ago in UTC (Graph's publishing delay)."""
+    return dt.datetime.now(dt.UTC).date() - dt.timedelta(days=3)
 
 
 class Simulator:

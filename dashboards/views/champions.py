@@ -1,13 +1,13 @@
 """Champions (admins): who champions which group; add, replace and remove; champions whose group is gone.
 
 The group list follows the chosen dimension (its groups in the latest data); a typed name that is not one of them
-is refused by `warehouse.champions.save_champion` with a did-you-mean, shown as is. Every save reruns the page."""
+is refused by `alerts.workflow.champions.save_champion` with a did-you-mean, shown as is. Every save reruns the page."""
 
 import streamlit as st
 
+from alerts.workflow.champions import DIMENSIONS, ChampionError
 from dashboards import edits, filters, session, tables, workflow
 from dashboards.text import md
-from warehouse.champions import DIMENSIONS, ChampionError
 
 ctx = session.current()
 r, viewer, cfg = ctx.reader, ctx.viewer, ctx.cfg

@@ -4,10 +4,10 @@ one follow-up's detail with its actions and history. (Champions are edited on th
 import pandas as pd
 import streamlit as st
 
+from alerts.workflow.champions import DIMENSIONS
+from alerts.workflow.followups import STATUS_WORDS
 from dashboards import draw, edits, filters, session, tables, workflow
 from dashboards.text import md
-from warehouse.champions import DIMENSIONS
-from warehouse.followups import STATUS_WORDS
 
 ctx = session.current()
 r, viewer, cfg = ctx.reader, ctx.viewer, ctx.cfg

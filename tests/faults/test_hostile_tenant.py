@@ -15,7 +15,7 @@ from hostile_tenant import HOSTILE_DEPARTMENTS, HOSTILE_DISPLAY, HOSTILE_TITLE, 
 from simulated_warehouse import copy_warehouse
 
 from alerts.run import run_alerts
-from warehouse.champions import save_champion
+from alerts.workflow.champions import save_champion
 
 
 class Markup(HTMLParser):

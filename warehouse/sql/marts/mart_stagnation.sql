@@ -19,6 +19,10 @@
 -- a week too small to judge holds it. So a group flagged below target is never 'hot' (at or above the target)
 -- in that week; one flagged for falling may be, and its reason says so. Parameters come from
 -- [model.stagnation] via _model_params.
+--
+-- A group's champion is not here: it is application data (alerts/workflow/), edited between transforms, so the
+-- readers (alerts/sql/flagged_groups.sql, dashboards/sql/, `copilot-usage status`) join it live by
+-- (dimension, group_id); the model reads no application table.
 -- materialized: table
 with params as (
     select
@@ -225,9 +229,6 @@ select
     end as reason,
     case when f.suppressed then 'too_small' when f.collecting then 'collecting_history' when f.flagged then 'flagged'
          when f.rate >= f.target_rate or f.growing_now then 'on_track' else 'below_target' end as status,
-    c.champion_name,
-    c.champion_email,
-    c.manager_email,
     case when f.suppressed then null else f.eligible_users end::integer as eligible_users,
     case when f.suppressed then null else f.active_users end::integer as active_users,
     case when f.suppressed then null else f.rate end as active_rate,
@@ -253,4 +254,3 @@ select
     f.licensed_users::integer as licensed_users
 from final f
 left join int_manager_labels ml on f.dimension = 'manager' and ml.manager_id = f.group_name
-left join champions c on c.dimension = f.dimension and c.group_id = f.group_name

@@ -9,7 +9,11 @@ from pathlib import Path
 
 import click
 
-from .cli import _config, cli, config_option, console
+from warehouse.config import load_config
+
+from ..output import console
+from .errors import clean_errors
+from .options import config_option
 
 VIEW_AS_ENV = "COPILOT_VIEW_AS"  # read by dashboards.session (the same name)
 
@@ -30,8 +34,8 @@ def streamlit_argv(host: str, port: int) -> list[str]:
 
 def start_dashboard(config_path: str, host: str, port: int, view_as: str | None = None) -> None:
     """Serve the dashboard for `config_path` in this process (never returns); `view_as` (auth "none" only): open
-    it as that champion sees it."""
-    cfg = _config(config_path)  # fail here, on the command line, rather than in the browser
+    it as that champion sees it. Raises ConfigError for a bad config (callers run under `clean_errors`)."""
+    cfg = load_config(config_path)  # fail here, on the command line, rather than in the browser
     if view_as and cfg.dashboard.auth != "none":
         raise click.UsageError(f"--as needs [dashboard] auth = \"none\" (the local demo); with auth = "
                                f"\"{cfg.dashboard.auth}\" people see what their own sign-in allows")
@@ -47,13 +51,14 @@ def start_dashboard(config_path: str, host: str, port: int, view_as: str | None 
     os.execve(argv[0], argv, env)
 
 
-@cli.command()
+@click.command()
 @config_option
 @click.option("--port", default=8501, show_default=True, help="Port to serve on.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 for every interface; put a TLS reverse proxy in front).")
 @click.option("--as", "view_as", metavar="EMAIL", default=None,
               help="Open the dashboard as this champion sees it (only with [dashboard] auth = \"none\").")
+@clean_errors
 def dashboard(config_path: str, port: int, host: str, view_as: str | None) -> None:
     """Serve the Streamlit dashboard (read-only on the warehouse, except follow-up and champion edits)."""
     start_dashboard(config_path, host, port, view_as)

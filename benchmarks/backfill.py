@@ -24,12 +24,11 @@ from connector import load
 from connector.collect import land_all
 from connector.fetch import Outcome, new_run_id
 from connector.reports import USER_SELECT, Fetch, plan
+from connector.simulator import directory, reports
+from connector.simulator.state import M365_PERIODS, PERIODS
+from connector.simulator.tenant import Tenant
 from warehouse import db
 from warehouse.config import Config
-
-from . import directory, reports
-from .state import M365_PERIODS, PERIODS
-from .tenant import Tenant
 
 log = logging.getLogger("copilot_usage.backfill")
 BACKFILLED_M365 = ("m365_app_user_detail",)

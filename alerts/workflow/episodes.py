@@ -10,10 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 
-from . import db
-from .config import Config
-from .flags import FlaggedGroup, read_flagged, resolve_week
+from warehouse import db
+from warehouse.config import Config
+
+from .flagged import FlaggedGroup, read_flagged
 from .followups import Followup, read_all, record_event
+from .weeks import resolve_week
 
 
 @dataclass(frozen=True)
@@ -59,21 +61,18 @@ def plan(con: duckdb.DuckDBPyConnection, week: date, dimensions: tuple[str, ...]
 
 def sync(cfg: Config, week: str | date | None = None) -> tuple[date, list[FlagState]]:
     """Open follow-ups for the week's flagged groups, extend existing ones, end expired snoozes; return the plan."""
+    with db.writing(cfg.warehouse) as con:
+        return sync_on(con, cfg, week)
+
+
+def sync_on(con: duckdb.DuckDBPyConnection, cfg: Config, week: str | date | None = None
+            ) -> tuple[date, list[FlagState]]:
+    """`sync` on an open write connection (the transform's, after a daily run's build)."""
     now = datetime.now(UTC)
-    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    try:
-        db.migrate(con)
-        start = resolve_week(con, week)
-        states = plan(con, start, cfg.alerts.dimensions)
-        con.execute("begin")
-        try:
-            result = _save(con, states, now)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-    finally:
-        con.close()
+    start = resolve_week(con, week)
+    states = plan(con, start, cfg.alerts.dimensions)
+    with db.transaction(con):
+        result = _save(con, states, now)
     return start, result
 
 

@@ -1,4 +1,4 @@
-"""`copilot-usage import FILE.csv …`: admin-center exports Graph cannot reach (registered on the group)."""
+"""`copilot-usage import FILE.csv …`: admin-center exports Graph cannot reach."""
 
 from __future__ import annotations
 
@@ -9,35 +9,32 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from .cli import _config, cli, config_option
-from .imports import DATE_FORMATS
-from .output import console, print_transform
+from warehouse.config import load_config
+
+from ..imports import DATE_FORMATS
+from ..output import console, print_transform
+from .errors import clean_errors
+from .options import DATE, config_option
 
 
-@cli.command("import")
+@click.command("import")
 @config_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--as-of", type=DATE, default=None,
               help="The last day the export covers, when the file has no Report Refresh Date column.")
 @click.option("--period", "period_days", type=click.IntRange(1, 366), default=None,
               help="The timeframe selected in the admin center, in days (7, 30, 90, 180).")
 @click.option("--date-format", type=click.Choice(list(DATE_FORMATS)), default=None,
               help="The file's date format, when its dates fit more than one (no day above 12).")
 @click.option("--no-transform", is_flag=True, help="Land the files only; model them with the next transform.")
+@clean_errors
 def import_(config_path: str, files: tuple[Path, ...], as_of: dt.datetime | None, period_days: int | None,
             date_format: str | None, no_transform: bool) -> None:
     """Import Microsoft 365 admin-center CSV exports: Copilot usage, Copilot Chat, Agent usage (docs/imports.md)."""
-    from warehouse.db import WarehouseBusy
-    from warehouse.lock import WriterBusy
+    from ..jobs import import_job
 
-    from .jobs import import_job
-
-    cfg = _config(config_path)
-    try:
-        results, job = import_job(cfg, list(files), as_of=as_of.date() if as_of else None, period_days=period_days,
-                                  date_format=date_format, transform=not no_transform)
-    except (WarehouseBusy, WriterBusy) as e:
-        raise click.ClickException(str(e)) from None
+    results, job = import_job(load_config(config_path), list(files), as_of=as_of.date() if as_of else None,
+                              period_days=period_days, date_format=date_format, transform=not no_transform)
     for r in results:
         p = r.parsed
         if r.error:

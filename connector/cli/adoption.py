@@ -1,10 +1,8 @@
-"""CLI commands for champions, weekly alerts and follow-ups (registered on the `copilot-usage` group)."""
+"""Adoption commands: `champions` (import, list), `alerts` (the weekly mails) and `followups` (the workflow)."""
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -12,42 +10,17 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from warehouse.config import load_config
 from warehouse.contract import ACTION_KINDS, FOLLOWUP_STATUSES, GROUP_DIMENSIONS
 
-from .cli import _config, config_option, console
+from ..output import console
+from .errors import clean_errors
+from .options import DATE, config_option
 
 if TYPE_CHECKING:
-    from warehouse.followups import BeforeAfter
+    from alerts.workflow.followups import BeforeAfter
 
-DATE = click.DateTime(["%Y-%m-%d"])
 DELIVERY_STYLE = {"sent": "green", "written": "green", "skipped": "dim", "failed": "red"}
-
-
-def _fail(e: Exception) -> click.ClickException:
-    return click.ClickException(str(e))
-
-
-def clean_errors(func: Callable[..., None]) -> Callable[..., None]:
-    """Turn the expected failures (bad input, busy or missing warehouse) into one-line errors, no traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: object, **kwargs: object) -> None:
-        import duckdb
-
-        from alerts.send import AlertError
-        from warehouse.champions import ChampionError
-        from warehouse.db import WarehouseBusy
-        from warehouse.flags import WeekError
-        from warehouse.followups import FollowupError
-
-        try:
-            func(*args, **kwargs)
-        except (AlertError, ChampionError, FollowupError, WeekError, WarehouseBusy) as e:
-            raise _fail(e) from None
-        except duckdb.Error as e:
-            raise click.ClickException(f"warehouse error: {e}") from None
-
-    return wrapper
 
 
 @click.group()
@@ -62,14 +35,9 @@ def champions() -> None:
 @clean_errors
 def champions_import(config_path: str, csv_file: str, replace: bool) -> None:
     """Load FILE.csv (dimension,group_name,champion_name,champion_email,manager_email); bad lines are reported."""
-    from warehouse.champions import ChampionError, import_champions
-    from warehouse.db import WarehouseBusy
+    from alerts.workflow.champions import import_champions
 
-    cfg = _config(config_path)
-    try:
-        result = import_champions(cfg, csv_file, replace=replace)
-    except (ChampionError, WarehouseBusy) as e:
-        raise _fail(e) from None
+    result = import_champions(load_config(config_path), csv_file, replace=replace)
     for line, msg in result.errors:
         console.print(f"[red]{escape(csv_file)}:{line}[/]: {escape(msg)}")
     for line, msg in result.warnings:
@@ -85,9 +53,9 @@ def champions_import(config_path: str, csv_file: str, replace: bool) -> None:
 @clean_errors
 def champions_list(config_path: str, dimension: str | None) -> None:
     """Show the champions per group."""
-    from warehouse.champions import list_champions
+    from alerts.workflow.champions import list_champions
 
-    rows = list_champions(_config(config_path), dimension)
+    rows = list_champions(load_config(config_path), dimension)
     table = Table(title=f"{len(rows)} champion(s)")
     for col in ("dimension", "group", "champion", "e-mail", "manager e-mail"):
         table.add_column(col, overflow="fold")
@@ -105,18 +73,9 @@ def champions_list(config_path: str, dimension: str | None) -> None:
 @clean_errors
 def alerts(config_path: str, week: str | None, dry_run: bool, resend: bool) -> None:
     """Send the weekly stagnation alerts to champions (fallback for the rest) and the adoption lead's digest."""
-    from alerts.send import AlertError
-    from warehouse.db import WarehouseBusy
-    from warehouse.flags import WeekError
-    from warehouse.lock import WriterBusy
+    from ..jobs import alerts_job
 
-    from .jobs import alerts_job
-
-    cfg = _config(config_path)
-    try:
-        result = alerts_job(cfg, week=week, dry_run=dry_run, resend=resend)
-    except (AlertError, WeekError, WarehouseBusy, WriterBusy) as e:
-        raise _fail(e) from None
+    result = alerts_job(load_config(config_path), week=week, dry_run=dry_run, resend=resend)
     table = Table(title=f"alerts {result.week_label} via {result.transport}" + (" (dry run)" if dry_run else ""))
     for col in ("recipient", "kind", "groups", "status", "detail"):
         table.add_column(col, overflow="fold")
@@ -144,13 +103,10 @@ def followups() -> None:
 @clean_errors
 def followups_sync(config_path: str, week: str | None) -> None:
     """Open follow-ups for the week's flagged groups (alerts do this too)."""
-    from warehouse.episodes import sync
-    from warehouse.flags import WeekError, iso_week
+    from alerts.workflow.episodes import sync
+    from alerts.workflow.weeks import iso_week
 
-    try:
-        start, states = sync(_config(config_path), week)
-    except WeekError as e:
-        raise _fail(e) from None
+    start, states = sync(load_config(config_path), week)
     console.print(f"{iso_week(start)}: {len(states)} flagged group(s) have a follow-up")
 
 
@@ -163,9 +119,9 @@ def followups_sync(config_path: str, week: str | None) -> None:
 @clean_errors
 def followups_list(config_path: str, statuses: tuple[str, ...], dimension: str | None, show_all: bool) -> None:
     """List follow-ups (unresolved by default) with the before/after change around the first action."""
-    from warehouse.followups import before_after, list_followups
+    from alerts.workflow.followups import before_after, list_followups
 
-    cfg = _config(config_path)
+    cfg = load_config(config_path)
     rows = list_followups(cfg, statuses=list(statuses) or None, dimension=dimension,
                           open_only=not (show_all or statuses))
     ba = before_after(cfg)
@@ -194,12 +150,9 @@ def _ba(b: BeforeAfter | None) -> str:
 @clean_errors
 def followups_show(config_path: str, followup_id: int) -> None:
     """Show one follow-up: weekly rates, actions, history and the before/after comparison."""
-    from warehouse.followups import FollowupError, get_followup
+    from alerts.workflow.followups import get_followup
 
-    try:
-        d = get_followup(_config(config_path), followup_id)
-    except FollowupError as e:
-        raise _fail(e) from None
+    d = get_followup(load_config(config_path), followup_id)
     f = d.followup
     console.print(f"[bold]#{f.id} {escape(f.group_name)}[/] ({f.dimension}) — {f.status}"
                   + (f" until {f.snooze_until}" if f.snooze_until else "")
@@ -229,14 +182,11 @@ def followups_show(config_path: str, followup_id: int) -> None:
 def followups_set(config_path: str, followup_id: int, status: str | None, owner: str | None, note: str | None,
                   snooze_until: datetime | None, author: str | None) -> None:
     """Change a follow-up's status, owner or snooze date, or add a note."""
-    from warehouse.followups import FollowupError, set_followup
+    from alerts.workflow.followups import set_followup
 
     until: date | None = snooze_until.date() if snooze_until else None
-    try:
-        f = set_followup(_config(config_path), followup_id, status=status, owner=owner, note=note,
-                         snooze_until=until, author=author)
-    except FollowupError as e:
-        raise _fail(e) from None
+    f = set_followup(load_config(config_path), followup_id, status=status, owner=owner, note=note,
+                     snooze_until=until, author=author)
     until_text = f" until {f.snooze_until}" if f.snooze_until else ""
     console.print(f"#{f.id} {escape(f.group_name)}: {f.status}{until_text}")
 
@@ -252,14 +202,9 @@ def followups_set(config_path: str, followup_id: int, status: str | None, owner:
 def followups_action(config_path: str, followup_id: int, kind: str, note: str | None, action_date: datetime | None,
                      author: str | None) -> None:
     """Log an intervention for a follow-up (its first action splits the before/after comparison)."""
-    from warehouse.followups import FollowupError, add_action
+    from alerts.workflow.followups import add_action
 
     when: date | None = action_date.date() if action_date else None
-    try:
-        a = add_action(_config(config_path), followup_id, kind, note=note, action_date=when, author=author)
-    except FollowupError as e:
-        raise _fail(e) from None
+    a = add_action(load_config(config_path), followup_id, kind, note=note, action_date=when, author=author)
     console.print(f"#{followup_id}: logged {a.kind} on {a.action_date}")
 
-
-COMMANDS = (champions, alerts, followups)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import db
-from .champions import unmatched
+from alerts.workflow.champions import unmatched
+from warehouse import db
 
 
 @dataclass
@@ -25,9 +25,8 @@ class Status:
 
 def read_status(path: str, wait_seconds: float = 10.0, limit: int = 15) -> Status:
     """Summarise the warehouse at `path` (opened read-only)."""
-    con = db.connect(path, read_only=True, wait_seconds=wait_seconds)
-    try:
-        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    with db.reading(path, wait_seconds=wait_seconds) as con:
+        tables = db.tables(con)
         last_runs = con.execute(
             "select report, period, status, timezone('UTC', finished_at), report_refresh_date, message from _runs "
             "qualify row_number() over (partition by report, period order by finished_at desc) = 1 "
@@ -52,5 +51,3 @@ def read_status(path: str, wait_seconds: float = 10.0, limit: int = 15) -> Statu
         week, lost = unmatched(con)
         return Status(as_of, tenant, last_runs, note[0] if note else None, flagged[:limit], week, lost,
                       len(flagged), headline)
-    finally:
-        con.close()

@@ -18,9 +18,9 @@ from pathlib import Path
 import duckdb
 from email_validator import EmailNotValidError, validate_email
 
-from . import db
-from .config import Config
-from .contract import GROUP_DIMENSIONS
+from warehouse import db
+from warehouse.config import Config
+from warehouse.contract import GROUP_DIMENSIONS
 
 DIMENSIONS = GROUP_DIMENSIONS
 COLUMNS = ("dimension", "group_name", "champion_name", "champion_email", "manager_email")
@@ -131,7 +131,7 @@ def known_groups(con: duckdb.DuckDBPyConnection, week: object = None) -> dict[st
     """The groups per dimension in `mart_stagnation` of `week` (default: the latest evaluated week) and, for the
     latest data, also those of the latest report date (a department licensed last week is not evaluated yet but
     can have a champion); None before the first transform."""
-    tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    tables = db.tables(con)
     if "mart_stagnation" not in tables:
         return None
     latest = "" if week is not None or "mart_acceptance_heatmap" not in tables else (
@@ -169,7 +169,7 @@ def resolve(con: duckdb.DuckDBPyConnection, ch: Champion) -> Champion:
     group). Before the first transform a manager team keeps group_id None: that transform resolves it."""
     if ch.dimension != "manager":
         return replace(ch, group_id=ch.group_name)
-    if not con.execute("select 1 from duckdb_tables() where table_name = 'int_manager_labels'").fetchone():
+    if not db.has_table(con, "int_manager_labels"):
         return ch
     row = con.execute("select manager_id, label from int_manager_labels where label = ? or upn_key = lower(trim(?)) "
                       "or manager_id = ? order by label = ? desc limit 1",
@@ -194,9 +194,7 @@ def import_champions(cfg: Config, path: str | Path, *, replace: bool = False) ->
     With `replace`, champions not in the file are removed (only when the file had no bad lines).
     """
     rows, result = read_csv(path)
-    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    try:
-        db.migrate(con)
+    with db.writing(cfg.warehouse) as con:
         known = known_groups(con)
         if known is None and rows:
             result.warnings.append((0, "no model yet, so group names could not be checked; run `copilot-usage "
@@ -211,8 +209,7 @@ def import_champions(cfg: Config, path: str | Path, *, replace: bool = False) ->
                     kept.append((line, ch))
             rows = kept
         now = datetime.now(UTC)
-        con.execute("begin")
-        try:
+        with db.transaction(con):
             for _, ch in rows:
                 _upsert(con, ch, now)
             if replace and not result.errors:
@@ -223,12 +220,6 @@ def import_champions(cfg: Config, path: str | Path, *, replace: bool = False) ->
                         result.removed += 1
             elif replace:
                 result.warnings.append((0, "--replace ignored because some lines were rejected; nothing removed"))
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-    finally:
-        con.close()
     result.saved = len(rows)
     result.warnings.sort()
     return result
@@ -246,47 +237,36 @@ def _upsert(con: duckdb.DuckDBPyConnection, ch: Champion, now: datetime) -> None
 
 
 def save_champion(cfg: Config, dimension: str, group_name: str, champion_name: str, champion_email: str,
-                  manager_email: str | None = None) -> Champion:
+                  manager_email: str | None = None, *, wait_seconds: float | None = None) -> Champion:
     """Validate and upsert one champion (for the dashboard's admin form); raise ChampionError on bad input,
     including a group that is not in that dimension of the data (with the closest match)."""
     ch = validate_champion(dimension, group_name, champion_name, champion_email, manager_email)
-    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    try:
-        db.migrate(con)
+    with db.writing(cfg.warehouse, wait_seconds=wait_seconds) as con:
         known = known_groups(con)
         ch = resolve(con, ch)
         problem = unknown_group(known, ch.dimension, ch.group_name) if known is not None else None
         if problem:
             raise ChampionError(problem)
         _upsert(con, ch, datetime.now(UTC))
-    finally:
-        con.close()
     return ch
 
 
-def delete_champion(cfg: Config, dimension: str, group_name: str) -> bool:
+def delete_champion(cfg: Config, dimension: str, group_name: str, *, wait_seconds: float | None = None) -> bool:
     """Remove a group's champion; True when there was one."""
-    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    try:
-        db.migrate(con)
+    with db.writing(cfg.warehouse, wait_seconds=wait_seconds) as con:
         n = con.execute("delete from champions where dimension = ? and group_name = ? returning 1",
                         [dimension, group_name]).fetchall()
-    finally:
-        con.close()
     return bool(n)
 
 
 def list_champions(cfg: Config, dimension: str | None = None) -> list[Champion]:
     """All champions (optionally of one dimension), ordered by dimension and group."""
-    con = db.connect(cfg.warehouse.path, read_only=True, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    try:
-        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    with db.reading(cfg.warehouse) as con:
+        tables = db.tables(con)
         if "champions" not in tables:
             return []
         rows = con.execute(
             "select dimension, group_name, champion_name, champion_email, manager_email, timezone('UTC', updated_at), "
             "group_id from champions where ? is null or dimension = ? order by dimension, group_name",
             [dimension, dimension]).fetchall()
-    finally:
-        con.close()
     return [Champion(*r[:5], r[5].replace(tzinfo=UTC) if r[5] else None, r[6]) for r in rows]

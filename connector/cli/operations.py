@@ -1,4 +1,4 @@
-"""Operations commands: `schedule`, `doctor`, `export` (registered on the `copilot-usage` group)."""
+"""Operations commands: `status`, `schedule`, `doctor`, `export`, `backup`."""
 
 from __future__ import annotations
 
@@ -9,18 +9,32 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from .cli import _config, cli, config_option
-from .output import console
+from warehouse.config import load_config
+
+from ..output import console, print_status
+from .errors import clean_errors
+from .options import config_option
 
 
-@cli.command()
+@click.command()
+@config_option
+@clean_errors
+def status(config_path: str) -> None:
+    """Show data freshness, the last run of each report, tenant adoption and this week's flagged groups."""
+    from connector.status import read_status
+
+    print_status(read_status(load_config(config_path).warehouse.path))
+
+
+@click.command()
 @config_option
 @click.option("--show", is_flag=True, help="Print the jobs and their next run times, then exit.")
+@clean_errors
 def schedule(config_path: str, show: bool) -> None:
     """Run the daily collection (and the weekly alerts) at the configured times until stopped (SIGTERM)."""
-    from .schedule import Service
+    from ..schedule import Service
 
-    cfg = _config(config_path)
+    cfg = load_config(config_path)
     if not show:
         console.print(f"scheduler started ({cfg.schedule.timezone}); stop with Ctrl-C or SIGTERM")
         Service(cfg).start()
@@ -39,13 +53,14 @@ def schedule(config_path: str, show: bool) -> None:
     service.scheduler.shutdown(wait=False)
 
 
-@cli.command()
+@click.command()
 @config_option
+@clean_errors
 def doctor(config_path: str) -> None:
     """Preflight the tenant: each needed permission, concealed names, Copilot SKUs, warehouse freshness."""
-    from .doctor import run_doctor
+    from ..doctor import run_doctor
 
-    cfg = _config(config_path)
+    cfg = load_config(config_path)
     report = run_doctor(cfg)
     if report.fatal:
         console.print(f"[red]cannot reach Graph[/]: {escape(report.fatal)}")
@@ -59,7 +74,7 @@ def doctor(config_path: str) -> None:
     if report.concealed is True:
         console.print("[yellow]Concealed names are ON[/]: usage reports carry hashes instead of user names, so "
                       "department, job-function and manager views, the heatmap per group and stagnation flags "
-                      "stay empty; tenant-level figures still work. See the README (Concealed names).")
+                      "stay empty; tenant-level figures still work. See docs/deployment.md (Concealed names).")
     elif report.concealed is False:
         console.print("Concealed names are off: per-group views are possible.")
     if report.skus:
@@ -82,20 +97,20 @@ def doctor(config_path: str) -> None:
     sys.exit(report.exit_code)
 
 
-@cli.command()
+@click.command()
 @config_option
 @click.option("--format", "fmt", type=click.Choice(["parquet"]), default="parquet", show_default=True)
 @click.option("--raw", is_flag=True, help="Also export the raw_* landings (partitioned by report date).")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@clean_errors
 def export(config_path: str, fmt: str, raw: bool, out_dir: Path) -> None:
     """Write the marts (and optionally raw tables) as Parquet partitioned by date, for Fabric/Databricks/Spark."""
-    from warehouse.db import WarehouseBusy
     from warehouse.export import export_parquet
 
-    cfg = _config(config_path)
+    cfg = load_config(config_path)
     try:
         done = export_parquet(cfg.warehouse.path, out_dir, raw=raw, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    except (ValueError, WarehouseBusy) as e:
+    except ValueError as e:  # no marts yet
         raise click.ClickException(str(e)) from None
     table = Table(title=f"exported to {out_dir} ({fmt})")
     for col in ("table", "rows", "partitioned by"):
@@ -105,18 +120,17 @@ def export(config_path: str, fmt: str, raw: bool, out_dir: Path) -> None:
     console.print(table)
 
 
-@cli.command()
+@click.command()
 @config_option
 @click.argument("dest", type=click.Path(path_type=Path))
+@clean_errors
 def backup(config_path: str, dest: Path) -> None:
     """Copy the warehouse file consistently (waits for a running collection); DEST is a file or a folder."""
     from warehouse.backup import backup as do_backup
-    from warehouse.db import WarehouseBusy
-    from warehouse.lock import WriterBusy
 
-    cfg = _config(config_path)
+    cfg = load_config(config_path)
     try:
         written = do_backup(cfg.warehouse.path, dest, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    except (ValueError, WarehouseBusy, WriterBusy) as e:
+    except ValueError as e:  # not a local DuckDB file
         raise click.ClickException(str(e)) from None
     console.print(f"backup written: {written} ({written.stat().st_size:,} bytes)")

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
-from . import db
-from .flags import query
+from warehouse import db
+
+from ..queries import query
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class LogEntry:
 
 def sent_keys(con: duckdb.DuckDBPyConnection, week: date) -> set[tuple[str, str]]:
     """(recipient, kind) pairs already sent for `week`."""
-    tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    tables = db.tables(con)
     if "alert_log" not in tables:
         return set()
     rows = con.execute("select recipient, kind from alert_log where week_start = ? and status = 'sent'", [week])
@@ -39,19 +40,9 @@ def record(path: str, week: date, entries: list[LogEntry], *, wait_seconds: floa
     if not entries:
         return
     now = datetime.now(UTC)
-    con = db.connect(path, wait_seconds=wait_seconds)
-    try:
-        db.migrate(con)
-        con.execute("begin")
-        try:
-            for e in entries:
-                _upsert(con, week, e, now)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-    finally:
-        con.close()
+    with db.writing(path, wait_seconds=wait_seconds) as con, db.transaction(con):
+        for e in entries:
+            _upsert(con, week, e, now)
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, week: date, e: LogEntry, now: datetime) -> None:
@@ -63,11 +54,8 @@ def _upsert(con: duckdb.DuckDBPyConnection, week: date, e: LogEntry, now: dateti
 
 def read_log(path: str, week: date | None = None, *, wait_seconds: float = 10.0) -> list[tuple]:
     """The sent log (optionally of one week): week, recipient, kind, status, attempts, groups, error, last attempt."""
-    con = db.connect(path, read_only=True, wait_seconds=wait_seconds)
-    try:
-        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    with db.reading(path, wait_seconds=wait_seconds) as con:
+        tables = db.tables(con)
         if "alert_log" not in tables:
             return []
         return con.execute(query("alert_log"), {"week": week}).fetchall()
-    finally:
-        con.close()

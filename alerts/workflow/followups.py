@@ -11,10 +11,11 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
-from . import db
-from .config import Config
-from .contract import ACTION_KINDS, FOLLOWUP_STATUSES
-from .flags import query
+from warehouse import db
+from warehouse.config import Config
+from warehouse.contract import ACTION_KINDS, FOLLOWUP_STATUSES
+
+from ..queries import query
 
 STATUSES = FOLLOWUP_STATUSES
 STATUS_WORDS = {s: s.replace("_", " ") for s in STATUSES}  # as people read them, in mails and on the dashboard
@@ -110,7 +111,7 @@ class FollowupDetail:
 
 def tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Names of the tables in the warehouse."""
-    return {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    return db.tables(con)
 
 
 def read_all(con: duckdb.DuckDBPyConnection) -> list[Followup]:
@@ -141,7 +142,7 @@ def _get(con: duckdb.DuckDBPyConnection, fid: int) -> Followup:
 
 def set_followup(cfg: Config, followup_id: int, *, status: str | None = None, owner: str | None = None,
                  note: str | None = None, snooze_until: date | None = None, author: str | None = None,
-                 today: date | None = None) -> Followup:
+                 today: date | None = None, wait_seconds: float | None = None) -> Followup:
     """Change a follow-up's status, owner or snooze date and/or add a note; invalid changes raise FollowupError."""
     today = today or datetime.now(UTC).date()
     if snooze_until is not None and status is None:
@@ -155,22 +156,13 @@ def set_followup(cfg: Config, followup_id: int, *, status: str | None = None, ow
     if status is None and owner is None and not (note or "").strip():
         raise FollowupError("nothing to change: give a status, owner, note or snooze date")
     now = datetime.now(UTC)
-    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    try:
-        db.migrate(con)
+    with db.writing(cfg.warehouse, wait_seconds=wait_seconds) as con:
         f = _get(con, followup_id)
         if status is not None and status != f.status and status not in TRANSITIONS[f.status]:
             raise FollowupError(f"follow-up #{f.id} is {f.status}; it can go to: {', '.join(TRANSITIONS[f.status])}")
-        con.execute("begin")
-        try:
+        with db.transaction(con):
             _apply(con, f, now, status, owner, note, snooze_until, author)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
         return _get(con, f.id)
-    finally:
-        con.close()
 
 
 def _apply(con: duckdb.DuckDBPyConnection, f: Followup, now: datetime, status: str | None, owner: str | None,
@@ -189,7 +181,8 @@ def _apply(con: duckdb.DuckDBPyConnection, f: Followup, now: datetime, status: s
 
 
 def add_action(cfg: Config, followup_id: int, kind: str, *, note: str | None = None,
-               action_date: date | None = None, author: str | None = None, today: date | None = None) -> Action:
+               action_date: date | None = None, author: str | None = None, today: date | None = None,
+               wait_seconds: float | None = None) -> Action:
     """Log an intervention (training, office_hours, prompt_pack, other); an open item moves to in_progress."""
     today = today or datetime.now(UTC).date()
     action_date = action_date or today
@@ -200,19 +193,10 @@ def add_action(cfg: Config, followup_id: int, kind: str, *, note: str | None = N
     if action_date > today:
         raise FollowupError(f"action date {action_date} is in the future; log actions once they happened")
     now = datetime.now(UTC)
-    con = db.connect(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    try:
-        db.migrate(con)
+    with db.writing(cfg.warehouse, wait_seconds=wait_seconds) as con:
         f = _get(con, followup_id)
-        con.execute("begin")
-        try:
+        with db.transaction(con):
             row = _insert_action(con, f, kind, action_date, note, author, now)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-    finally:
-        con.close()
     return Action(*_utc(row, 5))
 
 
@@ -230,34 +214,28 @@ def _insert_action(con: duckdb.DuckDBPyConnection, f: Followup, kind: str, actio
 
 
 def list_followups(cfg: Config, *, statuses: list[str] | None = None, dimension: str | None = None,
-                   group_name: str | None = None, open_only: bool = False) -> list[Followup]:
+                   group_name: str | None = None, open_only: bool = False,
+                   wait_seconds: float | None = None) -> list[Followup]:
     """Follow-ups, newest first, filtered by status, dimension, group; `open_only` leaves out resolved ones."""
-    con = db.connect(cfg.warehouse.path, read_only=True, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    try:
+    with db.reading(cfg.warehouse, wait_seconds=wait_seconds) as con:
         rows = read_all(con)
-    finally:
-        con.close()
     return [f for f in reversed(rows)
             if (statuses is None or f.status in statuses) and (dimension is None or f.dimension == dimension)
             and (group_name is None or f.group_name == group_name) and not (open_only and f.status == "resolved")]
 
 
-def before_after(cfg: Config) -> dict[int, BeforeAfter]:
+def before_after(cfg: Config, *, wait_seconds: float | None = None) -> dict[int, BeforeAfter]:
     """Before/after active rates around the first action, for every follow-up that has an action."""
-    con = db.connect(cfg.warehouse.path, read_only=True, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    try:
+    with db.reading(cfg.warehouse, wait_seconds=wait_seconds) as con:
         if not {"followups", "mart_stagnation"} <= tables(con):
             return {}
         rows = con.execute(query("followup_before_after"), {"n": cfg.alerts.compare_weeks}).fetchall()
-    finally:
-        con.close()
     return {r[0]: BeforeAfter(*r[1:]) for r in rows}
 
 
-def get_followup(cfg: Config, followup_id: int) -> FollowupDetail:
+def get_followup(cfg: Config, followup_id: int, *, wait_seconds: float | None = None) -> FollowupDetail:
     """One follow-up with its events, actions, before/after comparison and the group's weekly rates."""
-    con = db.connect(cfg.warehouse.path, read_only=True, wait_seconds=cfg.warehouse.lock_timeout_seconds)
-    try:
+    with db.reading(cfg.warehouse, wait_seconds=wait_seconds) as con:
         f = _get(con, followup_id)
         events = [Event(*_utc(r, 1)) for r in con.execute(
             "select id, timezone('UTC', event_at), author, kind, old_value, new_value, note from followup_events "
@@ -268,6 +246,4 @@ def get_followup(cfg: Config, followup_id: int) -> FollowupDetail:
         weekly = con.execute("select week_start, active_rate, flagged from mart_stagnation "
                              "where dimension = ? and group_id = ? order by week_start",
                              [f.dimension, f.group_id]).fetchall()
-    finally:
-        con.close()
     return FollowupDetail(f, events, actions, before_after(cfg).get(f.id), weekly)
