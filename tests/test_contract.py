@@ -126,7 +126,7 @@ def test_the_lists_still_spelt_out_elsewhere_equal_the_contract():
     from alerts.build import DIMENSION_LABEL
     from alerts.chart import DIM_SHORT, HIDDEN_WORD
     from connector.import_kinds import KINDS
-    from connector.simulator.tenant import COPILOT_APPS_PLAN, COPILOT_CHAT_PLAN
+    from connector.simulator.catalog import COPILOT_APPS_PLAN, COPILOT_CHAT_PLAN
     from dashboards.cards import BADGE_COLOUR, BADGE_ICON, SUMMARY_WORD
     from dashboards.edits import KIND_LABEL
     from dashboards.filters import DIMENSIONS
