@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from urllib.parse import quote, urlencode
 
 from warehouse.config import Config
+from warehouse.contract import GROUP_DIMENSIONS
 
 from .workflow.episodes import FlagState
 from .workflow.flagged import FlaggedGroup
@@ -113,7 +114,7 @@ def build_batch(cfg: Config, week: date, states: list[FlagState], tenant: Flagge
 
 def by_impact(s: FlagState) -> tuple:
     """Sort key of every list of flagged groups: most people short of target first, then by dimension and name."""
-    dims = ("department", "job_function", "manager")
+    dims = GROUP_DIMENSIONS
     g = s.flag
     return (-(g.impact or 0.0), dims.index(g.dimension) if g.dimension in dims else 9, g.group_name)
 

@@ -9,6 +9,7 @@ import re
 
 from warehouse import levels
 from warehouse.config import Config
+from warehouse.contract import GROUP_DIMENSIONS
 
 from .build import (
     DIMENSION_LABEL,
@@ -159,7 +160,7 @@ def digest_context(digest: Digest, cfg: Config) -> dict:
         counts["skipped" if r.state.skip_reason else "champion" if r.state.flag.champion_email else "fallback"] += 1
     cap = cfg.alerts.max_groups_per_mail
     sections = []
-    for dim in ("department", "job_function", "manager"):
+    for dim in GROUP_DIMENSIONS:
         items = [g for g in rows if g["dimension"] == dim]
         if items:
             sections.append({"label": DIMENSION_LABEL[dim], "count": len(items), "rows": items[:cap],

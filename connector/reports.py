@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from warehouse.config import Config
+from warehouse.contract import COPILOT_SERVICE_PLANS
 
 REPORTS_PERMISSION = "Reports.Read.All"
 USER_SELECT = ("id,userPrincipalName,displayName,department,jobTitle,officeLocation,companyName,"
@@ -90,8 +91,7 @@ def plan(cfg: Config, only: list[str] | None = None) -> list[Fetch]:
     return [f for f in fetches if not only or f.report.name in only]
 
 
-COPILOT_PLANS = {"a62f8878-de10-42f3-b68f-6149a25ceb97": "M365_COPILOT_APPS",
-                 "3f30311c-6b1e-48a4-ab79-725b469da960": "Graph-grounded chat"}  # servicePlanId -> name
+COPILOT_PLANS = COPILOT_SERVICE_PLANS  # servicePlanId -> name (the contract's copilot_service_plan enumeration)
 
 
 def copilot_skus(body: Any) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from alerts.workflow.followups import Followup
 from warehouse.config import Config
+from warehouse.contract import STATUSES
 from warehouse.levels import HEADLINE, HEADLINE_HELP, STATUS_LABEL, percent
 
 from . import draw, edits
@@ -22,7 +23,7 @@ BADGE_COLOUR = {"flagged": "red", "below_target": "orange", "on_track": "green",
 BADGE_ICON = {"flagged": ":material/flag:", "below_target": ":material/visibility:",
               "on_track": ":material/check_circle:", "collecting_history": ":material/hourglass_empty:",
               "too_small": ":material/group_off:"}
-SUMMARY_ORDER = ("flagged", "below_target", "on_track", "collecting_history", "too_small")
+SUMMARY_ORDER = STATUSES  # the contract's order
 SUMMARY_WORD = {"flagged": "flagged", "below_target": "below target", "on_track": "on track",
                 "collecting_history": "collecting history", "too_small": "too small"}
 

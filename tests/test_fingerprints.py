@@ -8,6 +8,7 @@ with one file edited. Daily collections over HTTP from the simulator, as in test
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -72,12 +73,13 @@ def test_an_object_reads_what_its_sql_names(tmp_path: Path):
     assert "scope" in prints["int_copilot_snapshots"].reads  # in_as_of_scope(...)
     assert set(prints["mart_usage_by_group"].params) == {"min_group_size"}
     assert set(prints["level"].params) == {"target_rate", "warm_from", "cool_from"}
-    assert set(prints["int_user_groups"].params) == {"unassigned_label", "_job_function_strip",
+    assert set(prints["int_user_groups"].params) == {"unassigned_label", "copilot_service_plans", "_job_function_strip",
                                                     "_job_function_rules", "_job_function_overrides"}
+    assert set(prints["stg_subscribed_skus"].params) == {"copilot_service_plans"}
     assert prints["int_activity_days"].params == {}
     # the same SQL and parameters give the same fingerprints; one parameter changes only its readers' (and theirs)
     assert fingerprints.compute(con, _files(db.SQL_DIR)) == prints
-    con.execute("update _model_params set num = 0.5 where name = 'warm_from'")
+    con.execute("update _model_params set warm_from = 0.5")
     again = fingerprints.compute(con, _files(db.SQL_DIR))
     changed = fingerprints.changes(again, prints)
     assert changed["level"] == "parameter warm_from changed"
@@ -195,7 +197,8 @@ def test_a_parameter_rebuilds_only_the_objects_that_read_it(collected, tmp_path:
         collect_day(day)
     assert step().scope.full
     # the oracle: the marts whose SQL asks for min_group_size, and the heatmap, which reads marts
-    readers = {f.stem for f in (db.SQL_DIR / "marts").glob("*.sql") if "'min_group_size'" in f.read_text()}
+    readers = {f.stem for f in (db.SQL_DIR / "marts").glob("*.sql")
+               if re.search(r"\bmin_group_size\b", re.sub(r"--[^\n]*", "", f.read_text()))}
     changed = cfg.model.model_copy(update={"min_group_size": cfg.model.min_group_size + 2})
     # the command says which objects it rebuilds and why (the config with the new parameter)
     changed_cfg = tmp_path / "changed.toml"

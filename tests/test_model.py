@@ -317,8 +317,11 @@ def test_one_list_of_apps_in_the_sql_the_code_and_the_docs():
 
     weekly = (sql / "marts" / "mart_adoption_weekly.sql").read_text()
     assert quoted(weekly[weekly.index("select unnest(['any'"):weekly.index("as app\n")]) == list(APPS)
-    accepted = (sql / "checks" / "accepted_values.sql").read_text()
-    assert set(quoted(accepted[accepted.index("app not in"):accepted.index("union all")])) == set(APPS)
+    from warehouse import contract
+
+    accepted = contract.checks()["accepted_values"]
+    app = accepted.index("app not in")
+    assert set(quoted(accepted[app:accepted.index("\nunion all", app)])) == set(APPS)
     assert set(quoted((sql / "macros" / "apps.sql").read_text().split("as app in")[1])) == V2_APPS
     doc = (root / "docs" / "apps.md").read_text()
     assert re.findall(r"^\| `(\w+)` \|", doc, re.MULTILINE) == list(APPS)
@@ -332,7 +335,7 @@ def test_usage_by_group_is_stored_by_report_date_and_its_checks_catch_a_group_bu
     report date are inserted twice (what a chunk built twice or a group split in two would do)."""
     import shutil
 
-    from warehouse.db import SQL_DIR
+    from warehouse.transform import all_checks
 
     cfg, _, _ = model
     copy = tmp_path / "wh.duckdb"
@@ -342,7 +345,7 @@ def test_usage_by_group_is_stored_by_report_date_and_its_checks_catch_a_group_bu
         dates = [r[0] for r in con.execute("select as_of from mart_usage_by_group").fetchall()]
         assert dates == sorted(dates)
         con.execute("set variable from_as_of = null::date")
-        check = (SQL_DIR / "checks" / "unique_usage_by_group.sql").read_text()
+        check = all_checks()["unique_usage_by_group"]
         assert con.execute(f"select count(*) from ({check})").fetchone()[0] == 0
         con.execute("insert into mart_usage_by_group select * from mart_usage_by_group where as_of = "
                     "(select max(as_of) from mart_usage_by_group) and dimension = 'department' and group_id = "

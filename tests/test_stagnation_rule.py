@@ -163,7 +163,7 @@ def _rule_on_series(series: dict[str, list[tuple[int, int] | None]], confidence:
     con = duckdb.connect()
     model = ModelConfig.model_validate({"stagnation": {"confidence": confidence}})
     _write_params(con, model)
-    assert con.execute("select num from _model_params where name = 'z'").fetchone()[0] == pytest.approx(
+    assert con.execute("select z from _model_params").fetchone()[0] == pytest.approx(
         NormalDist().inv_cdf(confidence))
     model_files.create_macros(con)
     con.execute("create table mart_adoption_weekly (dimension varchar, group_id varchar, group_name varchar, "

@@ -1,6 +1,7 @@
-"""The model's canonical Copilot apps, in reading order, and how people name them: one home for the dashboard and the
-alert mail (the SQL lists the same apps: `sql/marts/mart_adoption_weekly.sql`, the `v2_app` macro, the
-`accepted_values` check). Which report column each one comes from is in docs/apps.md.
+"""How people name the model's Copilot apps, for the dashboard and the alert mail. The apps themselves, in reading
+order, are the contract's `app` and `v2_app` enumerations (warehouse/contract.toml; the SQL lists the same apps:
+`sql/marts/mart_adoption_weekly.sql` and the `v2_app` macro; tests/test_model.py checks that they agree). Which
+report column each one comes from is in docs/apps.md.
 
 `any` is the report's own all-apps date (the headline's basis); `copilot_chat` is Copilot Chat overall (work and
 web, one person counted once); the V2_APPS exist only where the v2 Copilot user-detail report was collected, so a v1
@@ -11,9 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-APPS = ("any", "teams", "word", "excel", "powerpoint", "outlook", "onenote", "loop", "copilot_chat",
-        "copilot_chat_web", "m365_copilot_app", "edge", "agents")
-V2_APPS = frozenset({"copilot_chat_web", "m365_copilot_app", "edge", "agents"})
+from .contract import APPS, V2_APPS  # noqa: F401  (the contract's app enumerations, re-exported)
+
 LABEL = {"any": "any app", "teams": "Teams", "word": "Word", "excel": "Excel", "powerpoint": "PowerPoint",
          "outlook": "Outlook", "onenote": "OneNote", "loop": "Loop", "copilot_chat": "Copilot Chat",
          "copilot_chat_web": "Copilot Chat (web)", "m365_copilot_app": "Microsoft 365 Copilot app", "edge": "Edge",

@@ -6,8 +6,9 @@ comments removed):
 
 - an object reads another when it names it (a table or view by its file's name, a macro file by the name of a
   macro it defines followed by `(`);
-- it reads a `[model]` parameter when it names `_model_params` and the parameter's name as a string literal
-  (`where name = 'min_group_size'`); naming `_model_params` without any known name counts as reading them all;
+- it reads a `[model]` parameter when it selects that column of `_model_params` (one row, one typed column per
+  parameter): `(select min_group_size from _model_params)`, `select target_rate, z from _model_params`; naming
+  `_model_params` in any other way (`select *`, a join) counts as reading them all;
 - it reads a whole parameter table (`_job_function_strip`, `_job_function_rules`, `_job_function_overrides`)
   when it names it.
 
@@ -32,7 +33,8 @@ PARAMS = "_model_params"
 MACROS = "macros"  # the layer of macro files: read by the name of a macro they define, not their own
 PARAM_TABLES = ("_job_function_strip", "_job_function_rules", "_job_function_overrides")
 MACRO = re.compile(r"\bcreate\s+(?:or\s+replace\s+)?macro\s+(\w+)", re.IGNORECASE)
-LITERAL = re.compile(r"'(\w+)'")
+# the select list of `select ... from _model_params` (no select or from within it: the innermost select)
+SELECTS = re.compile(rf"\bselect\s+((?:(?!\bselect\b|\bfrom\b).)*?)\s+from\s+{PARAMS}\b", re.IGNORECASE | re.DOTALL)
 WRITES = re.compile(r"\b(?:create\s+(?:or\s+replace\s+)?table(?:\s+if\s+not\s+exists)?|alter\s+table|insert\s+into|"
                     r"update|delete\s+from|drop\s+table(?:\s+if\s+exists)?)\s+(\w+)", re.IGNORECASE)
 
@@ -58,11 +60,21 @@ def _sha(text: str) -> str:
 
 
 def _param_values(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]]:
-    names = {n: repr(num if txt is None else txt)
-             for n, num, txt in con.execute(f"select name, num, txt from {PARAMS} order by name").fetchall()}
+    cur = con.execute(f"select * from {PARAMS}")  # noqa: S608
+    row = cur.fetchone()
+    names = dict(sorted((d[0], repr(v)) for d, v in zip(cur.description, row or (), strict=True)))
     tables = {t: "rows " + _sha(repr(con.execute(f"select * from {t} order by all").fetchall()))  # noqa: S608
               for t in PARAM_TABLES}
     return names, tables
+
+
+def _params_read(code: str, names: dict[str, str]) -> set[str]:
+    """The parameters SQL that names `_model_params` reads: the columns its `select ... from _model_params` name;
+    all of them when it names the table any other way or selects `*`."""
+    lists = SELECTS.findall(code)
+    if len(lists) != len(re.findall(rf"\b{PARAMS}\b", code)) or any("*" in x for x in lists):
+        return set(names)
+    return {w for x in lists for w in re.findall(r"\w+", x)} & set(names)
 
 
 def compute(con: duckdb.DuckDBPyConnection, files: list[Path]) -> dict[str, Print]:
@@ -87,8 +99,7 @@ def compute(con: duckdb.DuckDBPyConnection, files: list[Path]) -> dict[str, Prin
         reads = {d: visit(d, (*path, n)).fingerprint for d in deps[n]}
         params: dict[str, str] = {}
         if re.search(rf"\b{PARAMS}\b", code[n]):
-            used = set(LITERAL.findall(code[n])) & set(names)
-            params |= {p: names[p] for p in sorted(used or names)}
+            params |= {p: names[p] for p in sorted(_params_read(code[n], names))}
         params |= {t: v for t, v in tables.items() if re.search(rf"\b{t}\b", code[n])}
         sql = _sha(texts[n])
         fp = _sha(json.dumps({"sql": sql, "params": params, "reads": reads}, sort_keys=True))

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .contract import LEVELS  # noqa: F401  (the contract's level enumeration, re-exported)
+
 HEADLINE = "weekly active rate"
 HEADLINE_SHORT = "weekly active"
 HEADLINE_HELP = ("share of licensed people (licensed for at least {min_days} days) who used Copilot on at least one "
@@ -22,7 +24,6 @@ HEADLINE_HELP = ("share of licensed people (licensed for at least {min_days} day
 REACH_HELP = ("Microsoft's 'active users': anyone with any Copilot activity in the 7 or 28 days to the report "
               "date (reach, not habit)")
 
-LEVELS = ("cold", "cool", "warm", "hot")
 COLOURS = {"cold": "#edf8e9", "cool": "#bae4b3", "warm": "#74c476", "hot": "#238b45"}
 TEXT_COLOURS = {"cold": "#1b1b1b", "cool": "#1b1b1b", "warm": "#1b1b1b", "hot": "#ffffff"}
 GREY = "#d9d9d9"  # suppressed or too few eligible people: never a number, never 0

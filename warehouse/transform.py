@@ -12,7 +12,7 @@ from statistics import NormalDist
 
 import duckdb
 
-from . import db, fingerprints, labels, model_files, scope, snapshots
+from . import contract, db, fingerprints, labels, model_files, scope, snapshots
 from .config import ModelConfig
 
 LAYERS = model_files.LAYERS
@@ -48,18 +48,29 @@ class TransformError(Exception):
         self.out_of_memory = out_of_memory
 
 
-def _write_params(con: duckdb.DuckDBPyConnection, model: ModelConfig) -> None:
-    """Store the model parameters from config in `_model_*` tables, which the SQL reads."""
+def params(model: ModelConfig) -> dict[str, tuple[str, object]]:
+    """The model parameters the SQL reads, name -> (DuckDB type, value): `[model]` settings, what follows from them
+    (the rule's z values) and the Copilot service plans of the contract."""
     s = model.stagnation
     z = NormalDist().inv_cdf(s.confidence)
-    nums = {"min_group_size": model.min_group_size, "target_rate": s.target_rate, "lookback_weeks": s.lookback_weeks,
-            "min_slope_points_per_week": s.min_slope_points_per_week,
-            "decline_points_per_week": s.decline_points_per_week, "min_licensed_days": s.min_licensed_days,
-            "z": z, "z_decline": max(2.0, z), "trend_weeks": s.trend_weeks, "horizon_weeks": s.horizon_weeks,
-            "cool_from": model.levels.cool_from, "warm_from": model.levels.warm_from}
-    con.execute("create or replace table _model_params (name varchar primary key, num double, txt varchar)")
-    con.executemany("insert into _model_params values (?, ?, null)", list(nums.items()))
-    con.execute("insert into _model_params values ('unassigned_label', null, ?)", [model.unassigned_label])
+    return {"min_group_size": ("integer", model.min_group_size), "target_rate": ("double", s.target_rate),
+            "lookback_weeks": ("integer", s.lookback_weeks),
+            "min_slope_points_per_week": ("double", s.min_slope_points_per_week),
+            "decline_points_per_week": ("double", s.decline_points_per_week),
+            "min_licensed_days": ("integer", s.min_licensed_days), "z": ("double", z),
+            "z_decline": ("double", max(2.0, z)), "trend_weeks": ("integer", s.trend_weeks),
+            "horizon_weeks": ("integer", s.horizon_weeks), "cool_from": ("double", model.levels.cool_from),
+            "warm_from": ("double", model.levels.warm_from), "unassigned_label": ("varchar", model.unassigned_label),
+            "copilot_service_plans": ("varchar[]", list(contract.COPILOT_SERVICE_PLANS))}
+
+
+def _write_params(con: duckdb.DuckDBPyConnection, model: ModelConfig) -> None:
+    """Store the model parameters from config in `_model_*` tables, which the SQL reads: `_model_params` is one
+    row with one typed column per parameter, read as `(select min_group_size from _model_params)`, so a
+    misspelt name is an error when the model is built, not a NULL."""
+    p = params(model)
+    con.execute("create or replace table _model_params as select "
+                + ", ".join(f"?::{t} as {name}" for name, (t, _) in p.items()), [v for _, v in p.values()])
     con.execute("create or replace table _job_function_strip as select unnest(?::varchar[]) as word",
                 [[w.lower().strip(".") for w in model.job_function_strip_words]])
     con.execute("create or replace table _job_function_rules (priority integer, pattern varchar, job_function varchar)")
@@ -123,16 +134,34 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
         if report.scope and report.scope.rebuilt:
             con.execute("set variable from_as_of = null::date")
             con.execute("set variable from_week = null::date")
-        for f in sorted((db.SQL_DIR / "checks").glob("*.sql")):
-            n = con.execute(f"select count(*) from ({f.read_text().rstrip().rstrip(';')})").fetchone()[0]
-            if n:
-                report.failed_checks.append((f.stem, n))
+        report.failed_checks = run_checks(con)
         if report.memory_cap:  # after the checks: without the cap they cached every mart they scanned (4 GB)
             con.execute("reset memory_limit")
         if then is not None:
             then(con)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def all_checks() -> dict[str, str]:
+    """Every check by name, in name order: those the contract generates and the special ones in `checks/*.sql`."""
+    out = contract.checks()
+    for f in sorted((db.SQL_DIR / "checks").glob("*.sql")):
+        if f.stem in out:
+            raise TransformError(f"checks/{f.name}: a check of that name is generated from warehouse/contract.toml")
+        out[f.stem] = f.read_text().rstrip().rstrip(";")
+    return dict(sorted(out.items()))
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """Run every check (on the rows in the scope the session's variables set); (name, offending rows) of those
+    that return rows."""
+    failed = []
+    for name, sql in all_checks().items():
+        n = con.execute(f"select count(*) from ({sql})").fetchone()[0]
+        if n:
+            failed.append((name, n))
+    return failed
 
 
 def _cap(con: duckdb.DuckDBPyConnection, report: TransformReport, cap: str) -> None:

@@ -20,8 +20,9 @@ from email_validator import EmailNotValidError, validate_email
 
 from warehouse import db
 from warehouse.config import Config
+from warehouse.contract import GROUP_DIMENSIONS
 
-DIMENSIONS = ("department", "job_function", "manager")
+DIMENSIONS = GROUP_DIMENSIONS
 COLUMNS = ("dimension", "group_name", "champion_name", "champion_email", "manager_email")
 REQUIRED = COLUMNS[:4]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")

@@ -13,12 +13,12 @@ import duckdb
 
 from warehouse import db
 from warehouse.config import Config
+from warehouse.contract import ACTION_KINDS, FOLLOWUP_STATUSES
 
 from ..queries import query
 
-STATUSES = ("open", "acknowledged", "in_progress", "snoozed", "resolved")
+STATUSES = FOLLOWUP_STATUSES
 STATUS_WORDS = {s: s.replace("_", " ") for s in STATUSES}  # as people read them, in mails and on the dashboard
-ACTION_KINDS = ("training", "office_hours", "prompt_pack", "other")
 TRANSITIONS = {
     "open": ("acknowledged", "in_progress", "snoozed", "resolved"),
     "acknowledged": ("in_progress", "snoozed", "resolved"),

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from warehouse.config import load_config
+from warehouse.contract import ACTION_KINDS, FOLLOWUP_STATUSES, GROUP_DIMENSIONS
 
 from ..output import console
 from .errors import clean_errors
@@ -48,7 +49,7 @@ def champions_import(config_path: str, csv_file: str, replace: bool) -> None:
 
 @champions.command("list")
 @config_option
-@click.option("--dimension", type=click.Choice(["department", "job_function", "manager"]))
+@click.option("--dimension", type=click.Choice(GROUP_DIMENSIONS))
 @clean_errors
 def champions_list(config_path: str, dimension: str | None) -> None:
     """Show the champions per group."""
@@ -112,8 +113,8 @@ def followups_sync(config_path: str, week: str | None) -> None:
 @followups.command("list")
 @config_option
 @click.option("--status", "statuses", multiple=True,
-              type=click.Choice(["open", "acknowledged", "in_progress", "snoozed", "resolved"]))
-@click.option("--dimension", type=click.Choice(["department", "job_function", "manager"]))
+              type=click.Choice(FOLLOWUP_STATUSES))
+@click.option("--dimension", type=click.Choice(GROUP_DIMENSIONS))
 @click.option("--all", "show_all", is_flag=True, help="Include resolved follow-ups.")
 @clean_errors
 def followups_list(config_path: str, statuses: tuple[str, ...], dimension: str | None, show_all: bool) -> None:
@@ -172,7 +173,7 @@ def followups_show(config_path: str, followup_id: int) -> None:
 @followups.command("set")
 @config_option
 @click.argument("followup_id", type=int)
-@click.option("--status", type=click.Choice(["open", "acknowledged", "in_progress", "snoozed", "resolved"]))
+@click.option("--status", type=click.Choice(FOLLOWUP_STATUSES))
 @click.option("--owner", help="Who follows it up (e-mail or name); empty to clear.")
 @click.option("--note", help="A note for the history.")
 @click.option("--snooze-until", type=DATE, help="Snooze until this date (implies --status snoozed).")
@@ -193,7 +194,7 @@ def followups_set(config_path: str, followup_id: int, status: str | None, owner:
 @followups.command("action")
 @config_option
 @click.argument("followup_id", type=int)
-@click.option("--kind", required=True, type=click.Choice(["training", "office_hours", "prompt_pack", "other"]))
+@click.option("--kind", required=True, type=click.Choice(ACTION_KINDS))
 @click.option("--note", help="What was done (required for --kind other).")
 @click.option("--date", "action_date", type=DATE, help="When it happened (default: today).")
 @click.option("--author", help="Who did it.")

@@ -5,8 +5,7 @@
 -- materialized: incremental
 -- increment: week_start >= from_week
 with params as (
-    select
-        max(num) filter (where name = 'min_licensed_days')::integer as min_days
+    select min_licensed_days as min_days
     from _model_params
 ),
 users as (

@@ -3,7 +3,7 @@
 -- labelled in int_manager_labels). Missing values go to the one "Unassigned" group.
 -- materialized: table
 with params as (
-    select (select txt from _model_params where name = 'unassigned_label') as unassigned,
+    select (select unassigned_label from _model_params) as unassigned,
            (select coalesce(list(word), []::varchar[]) from _job_function_strip) as strip
 ),
 versions as (
@@ -68,7 +68,7 @@ assigned as (
         from versions
         where assigned_plans is not null
     )
-    where p.servicePlanId in ('a62f8878-de10-42f3-b68f-6149a25ceb97', '3f30311c-6b1e-48a4-ab79-725b469da960')
+    where list_contains((select copilot_service_plans from _model_params), p.servicePlanId)
       and p.capabilityStatus in ('Enabled', 'Warning')
     group by all
 ),

@@ -9,7 +9,7 @@ set variable heatmap_as_of = (select max(as_of) from int_user_snapshot);
 set variable heatmap_m365_as_of = (select max(_report_refresh_date) from raw_m365_app_user_detail
                                    where _report_refresh_date <= getvariable('heatmap_as_of'));
 set variable heatmap_week = (select max(week_start) from mart_stagnation);
-set variable heatmap_lookback = (select num from _model_params where name = 'lookback_weeks')::integer;
+set variable heatmap_lookback = (select lookback_weeks from _model_params);
 -- materialized: table
 with headline as (
     -- pooled over the lookback weeks ending at the latest complete week, and over the lookback before that

@@ -9,8 +9,8 @@
 -- increment: week_start >= from_week
 -- order: dimension, group_name, app, week_start
 with params as (
-    select (select num from _model_params where name = 'min_group_size')::integer as min_size,
-           (select num from _model_params where name = 'min_licensed_days')::integer as min_days
+    select (select min_group_size from _model_params) as min_size,
+           (select min_licensed_days from _model_params) as min_days
 ),
 rows as (
     -- int_user_week: one row per week, licensed user and app (app NULL for a user without activity)

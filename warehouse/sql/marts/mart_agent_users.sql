@@ -4,7 +4,7 @@
 -- [model] min_group_size are suppressed; users not in Entra (or concealed names) count at the tenant level only.
 -- materialized: table
 with params as (
-    select (select num from _model_params where name = 'min_group_size')::integer as min_size
+    select (select min_group_size from _model_params) as min_size
 ),
 snapshots as (
     select as_of, max(loaded_at) as loaded_at from stg_import_agent_users group by as_of

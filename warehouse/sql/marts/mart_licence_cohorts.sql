@@ -4,7 +4,7 @@
 -- suppressed (no numbers).
 -- materialized: table
 with params as (
-    select (select num from _model_params where name = 'min_group_size')::integer as min_size
+    select (select min_group_size from _model_params) as min_size
 ),
 rows as (
     select a.*, unnest(group_dims(a.department, a.job_function, a.manager_team)) as g

@@ -26,15 +26,15 @@
 -- materialized: table
 with params as (
     select
-        max(num) filter (where name = 'target_rate') as target_rate,
-        max(num) filter (where name = 'lookback_weeks')::integer as lookback_weeks,
-        max(num) filter (where name = 'trend_weeks')::integer as trend_weeks,
-        max(num) filter (where name = 'horizon_weeks')::integer as horizon_weeks,
-        max(num) filter (where name = 'min_slope_points_per_week') as min_slope,
-        max(num) filter (where name = 'decline_points_per_week') as decline_slope,
-        max(num) filter (where name = 'min_group_size')::integer as min_size,
-        max(num) filter (where name = 'z') as z,
-        max(num) filter (where name = 'z_decline') as z_decline
+        target_rate,
+        lookback_weeks,
+        trend_weeks,
+        horizon_weeks,
+        min_slope_points_per_week as min_slope,
+        decline_points_per_week as decline_slope,
+        min_group_size as min_size,
+        z,
+        z_decline
     from _model_params
 ),
 series as (

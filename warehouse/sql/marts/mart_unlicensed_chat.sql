@@ -5,7 +5,7 @@
 -- Entra (or concealed names) and users who hold a licence by now count only at the tenant level.
 -- materialized: table
 with params as (
-    select (select num from _model_params where name = 'min_group_size')::integer as min_size
+    select (select min_group_size from _model_params) as min_size
 ),
 snapshots as (
     select as_of, max(loaded_at) as loaded_at from stg_import_copilot_chat group by as_of

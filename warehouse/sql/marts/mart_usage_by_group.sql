@@ -7,7 +7,7 @@
 -- materialized: incremental
 -- increment: as_of >= from_as_of
 with params as (
-    select (select num from _model_params where name = 'min_group_size')::integer as min_size
+    select (select min_group_size from _model_params) as min_size
 ),
 members as (
     select s.*, unnest(group_dims(s.department, s.job_function, s.manager_team)) as g

@@ -1,1 +1,0 @@
-select week_start, dimension, group_name, count(*) as n from mart_stagnation group by all having count(*) > 1
