@@ -18,6 +18,8 @@ from connector.reports import REPORTS
 from connector.simulator import reports as sim_reports
 from connector.simulator.tenant import Tenant
 from warehouse import db, model_files
+from warehouse.config import ModelConfig
+from warehouse.transform import _write_params
 
 REPORT = REPORTS["copilot_usage_user_detail"]
 KEYS = {"Report Refresh Date", "User Principal Name", "Report Period"}
@@ -43,6 +45,7 @@ def facts(header: list[str], rows: list[list[str]], tmp) -> list[tuple]:
         names = load.inspect_csv("test", REPORT, body, "application/octet-stream")
         load.save_report(con, "test", REPORT, names, path, run_id="r", loaded_at=datetime(2026, 11, 23, tzinfo=UTC),
                          period="D28", version="v2")
+        _write_params(con, ModelConfig())  # as the transform does: some staging views read parameters
         model_files.create_macros(con)
         for f in model_files.layer_files("staging"):
             model_files.materialize(con, model_files.read(f))
