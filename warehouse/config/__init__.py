@@ -13,11 +13,12 @@ from .alerting import AlertsConfig, SmtpConfig
 from .base import ConfigError, Section, email_or_empty
 from .collection import AuthConfig, CollectConfig, GraphConfig
 from .model import JobFunctionRule, LevelsConfig, ModelConfig, StagnationConfig
+from .privacy import PrivacyConfig
 from .service import DashboardConfig, ScheduleConfig, WarehouseConfig, parse_hhmm
 
 __all__ = ["SECRET_ENV", "AlertsConfig", "AuthConfig", "CollectConfig", "Config", "ConfigError", "DashboardConfig",
-           "GraphConfig", "JobFunctionRule", "LevelsConfig", "ModelConfig", "ScheduleConfig", "Secrets", "Section",
-           "SmtpConfig", "StagnationConfig", "WarehouseConfig", "email_or_empty", "load_config", "parse_hhmm"]
+           "GraphConfig", "JobFunctionRule", "LevelsConfig", "ModelConfig", "PrivacyConfig", "ScheduleConfig",
+           "Secrets", "Section", "SmtpConfig", "StagnationConfig", "WarehouseConfig", "email_or_empty", "load_config", "parse_hhmm"]
 
 SECRET_ENV = {
     "client_secret": "COPILOT_USAGE_CLIENT_SECRET",
@@ -36,6 +37,7 @@ class Config(Section):
     schedule: ScheduleConfig = ScheduleConfig()
     alerts: AlertsConfig = AlertsConfig()
     dashboard: DashboardConfig = DashboardConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
     source: str = "<defaults>"
 
 
