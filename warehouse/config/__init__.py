@@ -18,7 +18,8 @@ from .service import DashboardConfig, ScheduleConfig, WarehouseConfig, parse_hhm
 
 __all__ = ["SECRET_ENV", "AlertsConfig", "AuthConfig", "CollectConfig", "Config", "ConfigError", "DashboardConfig",
            "GraphConfig", "JobFunctionRule", "LevelsConfig", "ModelConfig", "PrivacyConfig", "ScheduleConfig",
-           "Secrets", "Section", "SmtpConfig", "StagnationConfig", "WarehouseConfig", "email_or_empty", "load_config", "parse_hhmm"]
+           "Secrets", "Section", "SmtpConfig", "StagnationConfig", "WarehouseConfig", "email_or_empty", "load_config",
+           "parse_hhmm"]
 
 SECRET_ENV = {
     "client_secret": "COPILOT_USAGE_CLIENT_SECRET",
