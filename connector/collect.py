@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import db
+from warehouse import db, pseudonyms
 from warehouse.config import Config, Secrets
 
 from . import load
@@ -58,15 +58,17 @@ def _record(con: duckdb.DuckDBPyConnection, run_id: str, o: Outcome) -> None:
     )
 
 
-def _land(con: duckdb.DuckDBPyConnection, run_id: str, loaded_at: datetime, o: Outcome) -> bool | None:
+def _land(con: duckdb.DuckDBPyConnection, run_id: str, loaded_at: datetime, o: Outcome,
+          pseudo: pseudonyms.Pseudonymiser | None = None) -> bool | None:
     """Land one fetched outcome; returns the concealment flag when it is the report settings."""
     concealed = None
     if o.report in REPORTS:
         landed = load.save_report(con, f"{o.report}({o.period})", REPORTS[o.report], o.columns, o.payload,
-                                  run_id=run_id, loaded_at=loaded_at, period=o.period, version=o.version)
+                                  run_id=run_id, loaded_at=loaded_at, period=o.period, version=o.version,
+                                  pseudonyms=pseudo)
     elif o.report == "users":
         pages, delta_link = o.payload
-        landed = load.save_users(con, pages, run_id=run_id, loaded_at=loaded_at, sync=o.version)
+        landed = load.save_users(con, pages, run_id=run_id, loaded_at=loaded_at, sync=o.version, pseudonyms=pseudo)
         con.execute("insert or replace into _delta_links (resource, delta_link, run_id, saved_at, user_select) "
                     "values ('users', ?, ?, ?, ?)", [delta_link, run_id, loaded_at, USER_SELECT])
     elif o.report == "subscribed_skus":
@@ -86,9 +88,13 @@ def _land(con: duckdb.DuckDBPyConnection, run_id: str, loaded_at: datetime, o: O
 
 def land_all(cfg: Config, run_id: str, outcomes: list[Outcome],
              con: duckdb.DuckDBPyConnection | None = None) -> bool | None:
-    """Land every successful outcome, each in its own transaction (on `con`, or a write connection opened here)."""
+    """Land every successful outcome, each in its own transaction (on `con`, or a write connection opened here).
+    With [privacy] pseudonymise, the key is checked against the warehouse's first (pseudonyms.verify): refused,
+    nothing lands."""
     concealed = None
+    pseudo = pseudonyms.for_config(cfg.privacy)
     with nullcontext(con) if con is not None else db.writing(cfg.warehouse) as con:
+        pseudonyms.verify(con, pseudo)
         loaded_at = datetime.now(UTC)
         for o in outcomes:
             log.debug("landing %s %s", o.report, o.period)
@@ -97,7 +103,7 @@ def land_all(cfg: Config, run_id: str, outcomes: list[Outcome],
                 continue
             try:
                 with db.transaction(con):
-                    flag = _land(con, run_id, loaded_at, o)
+                    flag = _land(con, run_id, loaded_at, o, pseudo)
                     concealed = flag if flag is not None else concealed
                     _record(con, run_id, o)
             except (load.BadReport, duckdb.Error) as e:
@@ -110,6 +116,7 @@ def collect(cfg: Config, *, only: list[str] | None = None, secrets: Secrets | No
             on_fetched: Callable[[Outcome], None] | None = None) -> RunResult:
     """Collect every configured report (or `only` these) plus directory data; land it; return the result."""
     secrets = secrets or Secrets.from_env()
+    pseudonyms.for_config(cfg.privacy)  # a missing key is refused before anything is fetched
     run_id = new_run_id()
     fetches = plan(cfg, only)
     with_directory = not only

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import db, snapshots
+from warehouse.pseudonyms import Pseudonymiser, pseudonymise_rows
 
 from .import_kinds import Column, Kind, detect, normalise
 
@@ -212,10 +213,13 @@ def already_imported(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | Non
                        [sha256]).fetchone()
 
 
-def land(con: duckdb.DuckDBPyConnection, p: Parsed, run_id: str) -> None:
-    """Append the rows, the `_imports` row and the `_runs` row, in one transaction (all or nothing)."""
+def land(con: duckdb.DuckDBPyConnection, p: Parsed, run_id: str, pseudo: Pseudonymiser | None = None) -> None:
+    """Append the rows, the `_imports` row and the `_runs` row, in one transaction (all or nothing); `pseudo`:
+    the identities replaced by pseudonyms first ([privacy] pseudonymise)."""
     import pyarrow as pa
 
+    if pseudo is not None:
+        pseudonymise_rows(pseudo, p.rows)
     now = datetime.now(UTC)
     period = f"D{p.period_days}" if p.period_days else ""
     table = pa.table({k: pa.array(v, pa.int64() if k == "_line" else pa.string()) for k, v in p.rows.items()})

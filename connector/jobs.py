@@ -74,7 +74,7 @@ def _transform(cfg: Config, result: JobResult, *, full: bool = False) -> None:
                                         memory_limit=cfg.warehouse.memory_limit,
                                         incremental_memory_limit=cfg.warehouse.incremental_memory_limit,
                                         rebuild_memory_limit=cfg.warehouse.rebuild_memory_limit, full=full,
-                                        then=followups)
+                                        then=followups, privacy=cfg.privacy)
     except TransformError as e:
         result.transform_error = str(e)
         log.error("transform failed: %s", e)
@@ -152,14 +152,18 @@ def import_job(cfg: Config, paths: list[Path], *, as_of: date | None = None, per
     todo = [r for r in results if r.parsed]
     if not todo:
         return results, job
+    from warehouse import pseudonyms
+
+    pseudo = pseudonyms.for_config(cfg.privacy)
     with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="import"):
         with db.writing(cfg.warehouse, memory_limit="") as con:
+            pseudonyms.verify(con, pseudo)
             for r in todo:
                 assert r.parsed is not None
                 r.already = already_imported(con, r.parsed.sha256)
                 if r.already is None:
                     r.run_id = new_run_id()
-                    land(con, r.parsed, r.run_id)
+                    land(con, r.parsed, r.run_id, pseudo)
         if transform and any(r.run_id for r in results):
             _transform(cfg, job)
     return results, job

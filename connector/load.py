@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import snapshots
+from warehouse.pseudonyms import Pseudonymiser, pseudonymise_report, pseudonymise_users
 
 from .reports import Report
 
@@ -87,8 +88,10 @@ def _has_data_rows(path: Path) -> bool:
 
 
 def save_report(con: duckdb.DuckDBPyConnection, label: str, report: Report, names: list[str], path: Path,
-                *, run_id: str, loaded_at: datetime, period: str, version: str) -> Landed:
-    """Append one report CSV (all columns as text) to its raw table; rows DuckDB rejects are reported."""
+                *, run_id: str, loaded_at: datetime, period: str, version: str,
+                pseudonyms: Pseudonymiser | None = None) -> Landed:
+    """Append one report CSV (all columns as text) to its raw table; rows DuckDB rejects are reported;
+    `pseudonyms`: its identities replaced by pseudonyms before they land ([privacy] pseudonymise)."""
     table = report.raw_table
     added = _ensure_columns(con, table, names)
     out = Landed()
@@ -113,6 +116,8 @@ def save_report(con: duckdb.DuckDBPyConnection, label: str, report: Report, name
                   if "user_principal_name" in names else "0")
     out.rows, first_date, out.refresh_date, hashed = con.execute(
         f"select count(*), min(_report_refresh_date), max(_report_refresh_date), {hashed_sql} from _landing").fetchone()
+    if pseudonyms is not None:
+        pseudonymise_report(con, pseudonyms, "_landing", names)
     con.execute(f"insert into {table} by name select * from _landing")
     con.execute("drop table _landing")
     if table == SNAPSHOT_SOURCE and first_date is not None:
@@ -166,7 +171,7 @@ def _land_pages(con: duckdb.DuckDBPyConnection, sql: str, params: list, pages: l
 
 
 def save_users(con: duckdb.DuckDBPyConnection, pages: list[Path], *, run_id: str, loaded_at: datetime,
-               sync: str) -> Landed:
+               sync: str, pseudonyms: Pseudonymiser | None = None) -> Landed:
     """Append the users of a delta round (its users/delta pages as Graph returned them, in order) to raw_users.
 
     DuckDB reads the pages' `value` arrays itself, each item as JSON (left to infer a struct, it would unify
@@ -176,7 +181,8 @@ def save_users(con: duckdb.DuckDBPyConnection, pages: list[Path], *, run_id: str
     is not a Graph collection, an item without an id or with an `assignedPlans` that is not a list of plans with
     a servicePlanId and an ISO assignedDateTime fails the whole round, naming the page or the item's position in
     the round (the previous directory state stays). DuckDB's JSON reader accepts trailing commas, which lose
-    nothing; Python's json did not.
+    nothing; Python's json did not. `pseudonyms`: ids, UPNs and manager references replaced by pseudonyms and
+    display names dropped before they land, the names kept in the admin-only `privacy_identities`.
     """
     _land_pages(con, f"""
         create or replace temp table _landing_users as
@@ -221,6 +227,8 @@ def save_users(con: duckdb.DuckDBPyConnection, pages: list[Path], *, run_id: str
                             f"{len(pages)} of this round has no value array); nothing of this round was landed")
         raise BadReport(f"users: the user object at position {bad[0]} of this round {bad[1]}; "
                         "nothing of this round was landed")
+    if pseudonyms is not None:
+        pseudonymise_users(con, pseudonyms, "_landing_users")
     con.execute("insert into raw_users by name select * exclude (position, page, no_value) from _landing_users")
     con.execute("drop table _landing_users")
     return Landed(rows=n)

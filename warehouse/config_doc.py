@@ -28,6 +28,7 @@ ENV_USES = {
     "COPILOT_USAGE_GRAPH_TOKEN": '`method = "token"`: sent as is as the bearer token, only to the `[graph] base_url` '
                                  "host (test endpoints, pre-obtained tokens)",
     "COPILOT_USAGE_SMTP_PASSWORD": "`[alerts.smtp] username` is set (a `password` key in the file is an error)",
+    "COPILOT_USAGE_PSEUDONYM_KEY": "`[privacy] pseudonymise = true`: the HMAC key of the pseudonyms (never printed)",
     "COPILOT_CONFIG": "the default for `--config` (otherwise `./config.toml`)",
 }
 

@@ -12,8 +12,8 @@ from statistics import NormalDist
 
 import duckdb
 
-from . import contract, db, fingerprints, labels, model_files, scope, snapshots
-from .config import ModelConfig
+from . import contract, db, fingerprints, labels, model_files, retention, scope, snapshots
+from .config import ModelConfig, PrivacyConfig
 
 LAYERS = model_files.LAYERS
 USER_GROUPS = "int_user_groups"  # rebuilt first in an incremental transform: its changes widen the scope
@@ -37,6 +37,8 @@ class TransformReport:
     seconds: float = 0.0
     scope: scope.Scope | None = None
     memory_cap: str = ""  # the incremental memory limit the model was built under ("" = none)
+    purged: dict[str, int] = field(default_factory=dict)  # [privacy] retention: per-user rows deleted, per table
+    purged_before: date | None = None
     over_memory_cap: str = ""  # the cap an incremental build ran out of before it was built again without it
 
 
@@ -99,15 +101,17 @@ def _load_overrides(con: duckdb.DuckDBPyConnection, path: str) -> None:
 
 def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: float = 60.0,
               memory_limit: str = "", incremental_memory_limit: str = "", rebuild_memory_limit: str = "",
-              full: bool = False, then: Callable[[duckdb.DuckDBPyConnection], None] | None = None
-              ) -> TransformReport:
+              full: bool = False, then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+              privacy: PrivacyConfig | None = None) -> TransformReport:
     """Build the model in one transaction (incrementally when it can, see `scope`), then run the checks.
 
     Unless `memory_limit` is set, an incremental build of up to `CAPPED_DATES` report dates runs under
     `incremental_memory_limit` and anything larger (a full rebuild, a long increment) under
     `rebuild_memory_limit`: both build history in chunks, and DuckDB would otherwise keep the history it read
     cached, up to 80 % of RAM. Should a build need more, it is rolled back and built again without the limit.
-    `then` runs on the same connection after the checks (the follow-ups of a daily run).
+    `then` runs on the same connection after the checks (the follow-ups of a daily run). With `[privacy]
+    retention_days`, the per-user rows older than the cut-off are deleted last, once the checks passed
+    (`retention`): a build the checks fail deletes nothing.
     """
     report = TransformReport()
     t0 = time.perf_counter()
@@ -139,6 +143,12 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
             con.execute("reset memory_limit")
         if then is not None:
             then(con)
+        if privacy is not None and privacy.retention_days and not report.failed_checks:
+            before = retention.cutoff(con, privacy.retention_days)
+            if before is not None:
+                with db.transaction(con):
+                    report.purged = retention.purge(con, before, privacy.retention_days)
+                report.purged_before = before
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -298,18 +308,30 @@ def _run(con: duckdb.DuckDBPyConnection, report: TransformReport, m: model_files
     t = time.perf_counter()
     inc = m.increment
     try:
+        # [privacy] retention: an aggregate keeps its rows the deleted per-user rows made (warehouse/retention.py)
+        kept = retention.keep(con, m.name) if inc is None or full else None
         if inc is None:
             model_files.materialize(con, m)
         else:
             for statement in m.setup:
                 con.execute(statement)
             order = f" order by {', '.join(inc.order)}" if inc.order else ""
-            start = None if full else con.execute(f"select getvariable('{inc.variable}')").fetchone()[0]
+            scoped = con.execute(f"select getvariable('{inc.variable}')").fetchone()[0]
+            start = None if full else scoped
+            if kept is not None:
+                start = kept  # built whole from the boundary on; the rows before it are restored below
+            elif not full and (b := retention.boundary(con, m.name)) and start is not None and start < b:
+                start = b  # an increment reaching back before the boundary stops there
+                con.execute(f"set variable {inc.variable} = ?::date", [b])
             if not full:
                 con.execute(f"delete from {m.name} where {inc.column} >= getvariable('{inc.variable}')")
             n = _insert_in_chunks(con, m.name, m.select, inc, order, start, create=full)
+            if start != (None if full else scoped):  # the transform's scope again, for the objects after this one
+                con.execute(f"set variable {inc.variable} = ?::date", [scoped])
             if n > 1:
                 log.debug("%s built in %d chunks of history", m.name, n)
+        if kept is not None:
+            retention.restore(con, m.name, kept)
     except duckdb.Error as e:
         raise TransformError(f"{m.layer}/{m.path.name}: {e}",
                              out_of_memory=isinstance(e, duckdb.OutOfMemoryException)) from None

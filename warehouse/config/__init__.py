@@ -26,6 +26,7 @@ SECRET_ENV = {
     "graph_token": "COPILOT_USAGE_GRAPH_TOKEN",
     "certificate_password": "COPILOT_USAGE_CERTIFICATE_PASSWORD",
     "smtp_password": "COPILOT_USAGE_SMTP_PASSWORD",
+    "pseudonym_key": "COPILOT_USAGE_PSEUDONYM_KEY",  # [privacy] pseudonymise (warehouse/pseudonyms.py)
 }
 
 
@@ -78,7 +79,7 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         raise ConfigError(f"configuration file not found: {p} (copy config.example.toml)") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{p}: not valid TOML: {e}") from None
-    for secret in ("client_secret", "password", "token", "smtp_password"):
+    for secret in ("client_secret", "password", "token", "smtp_password", "pseudonym_key"):
         for section, values in data.items():
             if isinstance(values, dict) and secret in values:
                 env = SECRET_ENV.get(secret, SECRET_ENV["smtp_password"])
@@ -92,6 +93,8 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     except ValidationError as e:
         raise ConfigError(_format_error(p, e)) from None
     _check_auth(cfg, p)
+    if refusal := cfg.privacy.retention_refusal(cfg.model):
+        raise ConfigError(f"{p}: {refusal}")
     return cfg
 
 
