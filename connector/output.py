@@ -149,6 +149,9 @@ def print_transform(result: JobResult) -> None:
                       "without that limit[/]")
     for name, n in report.failed_checks:
         console.print(f"  [red]check {name}: {n} offending row(s)[/]")
+    if report.purged:
+        console.print(f"  retention: per-user rows before {report.purged_before} deleted: "
+                      + ", ".join(f"{t} {n:,}" for t, n in report.purged.items()))
 
 
 def print_status(st: Status) -> None:

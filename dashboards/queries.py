@@ -174,6 +174,10 @@ class Reader:
         """Imported admin-center files, newest first."""
         return self._q("imports")
 
+    def retention(self) -> pd.DataFrame:
+        """Since when per-user rows and aggregates are kept, and whether identities are pseudonymised."""
+        return self._q("retention")
+
     def history(self) -> pd.DataFrame:
         """Report dates and weeks collected."""
         return self._q("history")

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from . import db
 from .config import SECRET_ENV, ConfigError, PrivacyConfig
 
 ENV = SECRET_ENV["pseudonym_key"]
@@ -70,7 +71,8 @@ class Pseudonymiser:
         return hmac.new(self.key, VERIFIER_TEXT, hashlib.sha256).hexdigest()
 
     def register(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Make `pseudonym_upn(varchar)` and `pseudonym_id(varchar)` callable in SQL on `con` (for the landing)."""
+        """Make `pseudonym_upn(varchar)` and `pseudonym_id(varchar)` callable in SQL on `con` (the landing's
+        connection: `verify` registers them), outside a transaction with no result pending."""
         for name, fn in (("pseudonym_upn", self.upn), ("pseudonym_id", self.object_id)):
             with contextlib.suppress(duckdb.InvalidInputException):  # not registered on this connection yet
                 con.remove_function(name)
@@ -97,7 +99,7 @@ def _holds_clear_identities(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute(
         "select exists (select 1 from raw_users) or exists (select 1 from raw_copilot_usage_user_detail) "
         "or exists (select 1 from raw_import_copilot_usage) or exists (select 1 from raw_import_copilot_chat) "
-        "or exists (select 1 from raw_import_agent_users)").fetchone()[0])
+        "or exists (select 1 from raw_import_agent_users)").fetchall()[0][0])
 
 
 def verify(con: duckdb.DuckDBPyConnection, p: Pseudonymiser | None) -> None:
@@ -107,7 +109,10 @@ def verify(con: duckdb.DuckDBPyConnection, p: Pseudonymiser | None) -> None:
     written): a pseudonymised warehouse without pseudonymise (its new rows would be in clear), or with another key
     (a second set of pseudonyms would break every user's history); a warehouse that holds identities in clear with
     pseudonymise on (the old rows would keep the names: start a new warehouse, docs/privacy.md)."""
-    row = con.execute("select pseudonymised, key_verifier from _privacy").fetchone()
+    rows = con.execute("select pseudonymised, key_verifier from _privacy").fetchall()
+    row = rows[0] if rows else None
+    if p is not None:
+        p.register(con)
     if row is None:
         if p is None:
             return
@@ -126,10 +131,16 @@ def verify(con: duckdb.DuckDBPyConnection, p: Pseudonymiser | None) -> None:
                            "written. Restore the original key")
 
 
+def check_key(con: duckdb.DuckDBPyConnection, p: Pseudonymiser) -> None:
+    """Read-only: PrivacyError unless the warehouse (if pseudonymised yet) was pseudonymised with this key."""
+    rows = con.execute("select key_verifier from _privacy").fetchall() if db.has_table(con, "_privacy") else []
+    if rows and not hmac.compare_digest(rows[0][0] or "", p.verifier):
+        raise PrivacyError(f"{ENV} is not the key this warehouse was pseudonymised with")
+
+
 def pseudonymise_users(con: duckdb.DuckDBPyConnection, p: Pseudonymiser, table: str) -> None:
     """Replace the identities of a users/delta landing table (`raw_users`' columns) by pseudonyms, and remember
     the names in the admin-only `privacy_identities` unless `resolve_names` is off."""
-    p.register(con)
     if p.resolve_names:
         con.execute(f"""
             insert or replace into privacy_identities
@@ -157,7 +168,6 @@ def pseudonymise_report(con: duckdb.DuckDBPyConnection, p: Pseudonymiser, table:
     if "user_id" in columns:
         sets.append("user_id = pseudonym_id(user_id)")
     if sets:
-        p.register(con)
         con.execute(f"update {table} set {', '.join(sets)}")
 
 

@@ -166,7 +166,7 @@ def kept_since(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     first = {t: con.execute(f"select min({c}) from {t}").fetchone()[0] for t, c in
              (("copilot_user_snapshots", "as_of"), ("mart_usage_by_group", "as_of"))
              if db.has_table(con, t)}
-    row = con.execute("select retention_days, applied_at from _retention").fetchone() \
+    row = con.execute("select retention_days, timezone('UTC', applied_at) from _retention").fetchone() \
         if db.has_table(con, "_retention") else None
     return {"purged_before": cut, "per_user_from": first.get("copilot_user_snapshots"),
             "aggregates_from": first.get("mart_usage_by_group"), "retention_days": row[0] if row else 0,

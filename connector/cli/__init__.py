@@ -15,6 +15,7 @@ from .dashboard import dashboard
 from .demo import demo, simulate
 from .imports import import_
 from .operations import backup, doctor, export, schedule, status
+from .privacy import privacy
 
 
 @click.group()
@@ -28,5 +29,5 @@ def cli(verbose: bool, quiet: bool) -> None:
 for command in (collect, run, transform,  # collection
                 status, schedule, doctor, export, backup,  # operations
                 champions, alerts, followups,  # adoption
-                dashboard, import_, simulate, demo):
+                dashboard, import_, simulate, demo, privacy):
     cli.add_command(command)

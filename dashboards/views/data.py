@@ -1,4 +1,5 @@
-"""Data freshness and quality: report date, last run per report, concealment, blank dates, history collected."""
+"""Data freshness and quality: report date, last run per report, concealment, blank dates, history collected, what
+per-user data is kept and since when."""
 
 import pandas as pd
 import streamlit as st
@@ -65,3 +66,25 @@ else:
         ("as_of", "report date", "date"), ("licensed_users", "licensed people", "int"),
         ("never_used", "never used", "int"), ("blank_date_rate", "blank date rate (%)", "float")]),
         hide_index=True, width="stretch")
+
+st.subheader("What is kept, and since when")
+kept = r.retention()
+k = kept.iloc[0] if not kept.empty else None
+
+
+def _day(v: object) -> str:
+    return f"{pd.Timestamp(v):%d %b %Y}" if v is not None and not pd.isna(v) else "–"
+
+
+if k is None or pd.isna(k["purged_before"]):
+    st.text(f"Per-user rows: all kept, from {_day(None if k is None else k['per_user_from'])} "
+            "([privacy] retention_days = 0).")
+else:
+    st.text(f"Per-user rows (report rows, snapshots, per-user intermediates) kept from {_day(k['per_user_from'])}: "
+            f"older ones were deleted ({int(k['retention_days'])}-day retention, cut-off {_day(k['purged_before'])}). "
+            f"Aggregates (groups, weeks, licences) kept from {_day(k['aggregates_from'])}, weeks from "
+            f"{_day(k['weeks_from'])}.")
+st.text("Identities: pseudonymised (keyed hashes; names only on the admin licence page) since "
+        f"{k['pseudonymised_since']}." if k is not None and not pd.isna(k["pseudonymised"]) and k["pseudonymised"]
+        else "Identities: user principal names in clear ([privacy] pseudonymise = false).")
+st.caption("docs/privacy.md lists every table holding personal data, what, why and for how long.")
