@@ -21,8 +21,12 @@ KEY = "test-pseudonym-key-0123456789abcdef"
 IDENTITY = ("group_id", "group_name")
 
 
-def small_tenant(users: int = 60) -> Tenant:
-    return Tenant.generate(users=users, days=DAYS, seed=7, end=END)
+def small_tenant(users: int = 60, leaver: tuple[int, int] | None = None) -> Tenant:
+    """The seed-7 tenant; `leaver` = (user, day): that user is deleted from Entra on that day."""
+    t = Tenant.generate(users=users, days=DAYS, seed=7, end=END)
+    if leaver:
+        t.delete_day[leaver[0]] = leaver[1]
+    return t
 
 
 def write_config(tmp: Path, base_url: str, privacy: str = "") -> Path:
@@ -34,9 +38,10 @@ def write_config(tmp: Path, base_url: str, privacy: str = "") -> Path:
     return path
 
 
-def collect_days(tmp: Path, days: range, privacy: str = "", users: int = 60) -> Config:
+def collect_days(tmp: Path, days: range, privacy: str = "", users: int = 60,
+                 leaver: tuple[int, int] | None = None) -> Config:
     """Collect `days` of the seed-7 tenant through the real collector against the simulator; transform."""
-    sim = Simulator(small_tenant(users)).start()
+    sim = Simulator(small_tenant(users, leaver)).start()
     try:
         cfg = load_config(write_config(tmp, sim.base_url, privacy))
         for day in days:

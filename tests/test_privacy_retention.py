@@ -24,11 +24,12 @@ from warehouse.transform import transform
 
 KEEP = PrivacyConfig(retention_days=30)
 USERS = 30
+LEAVER = (3, 30)  # user 3 leaves Entra on day 30, before the cut-off: their directory rows go too
 
 
 @pytest.fixture(scope="module")
 def kept_all(tmp_path_factory: pytest.TempPathFactory) -> Config:
-    return collect_days(tmp_path_factory.mktemp("retention"), range(24, 69), users=USERS)
+    return collect_days(tmp_path_factory.mktemp("retention"), range(24, 69), users=USERS, leaver=LEAVER)
 
 
 def _copy(cfg: Config, dest: Path) -> Config:
@@ -46,7 +47,7 @@ def _oldest(path: str) -> dict[str, object]:
 
 
 def _collect_day(cfgs: list[Config], day: int) -> None:
-    sim = Simulator(small_tenant(USERS)).start()
+    sim = Simulator(small_tenant(USERS, LEAVER)).start()
     try:
         sim.state.day = day
         for cfg in cfgs:
@@ -68,7 +69,13 @@ def test_after_the_cut_off_per_user_rows_are_gone_and_the_marts_unchanged(kept_a
         weeks_kept = retention.boundary(con, "mart_adoption_weekly")
     assert (latest - cut).days == 30
     assert {"raw_copilot_usage_user_detail", "raw_m365_app_user_detail", "copilot_user_snapshots",
-            "int_user_snapshot", "int_activity_days", "int_user_week"} <= set(report.purged)
+            "int_user_snapshot", "int_activity_days", "int_user_week", "raw_users"} <= set(report.purged)
+    leaver = small_tenant(USERS).ids[LEAVER[0]]
+    with duckdb.connect(ref.warehouse.path, read_only=True) as con:
+        assert con.execute("select count(*) from raw_users where id = ?", [leaver]).fetchone()[0] >= 2
+    with duckdb.connect(path, read_only=True) as con:
+        assert con.execute("select count(*) from raw_users where id = ?", [leaver]).fetchone()[0] == 0
+        assert con.execute("select count(*) from raw_users").fetchone()[0] > 0  # the current users' rows stay
     assert all(d is None or d >= cut for d in _oldest(path).values()), _oldest(path)
     assert weeks_kept <= latest  # some weeks are recomputed from the kept per-user rows below
     assert differences(ref.warehouse.path, path) == {}

@@ -142,15 +142,23 @@ def purge(con: duckdb.DuckDBPyConnection, before: date, retention_days: int) -> 
 
 
 def _purge_removed_users(con: duckdb.DuckDBPyConnection, before: date) -> dict[str, int]:
-    """The directory rows of users whose last row is their removal, collected with a report date before `before`
-    (a current user's rows stay: users/delta sends changed properties only, so each version builds on the ones
-    before it), and their names in privacy_identities."""
+    """The directory rows of users removed from Entra (and not restored since) in a collection of a report date
+    before `before` (a current user's rows stay: users/delta sends changed properties only, so each version builds
+    on the ones before it), and their names in privacy_identities."""
     n = con.execute("""
         delete from raw_users where id in (
-            select u.id from raw_users u
-            join (select run_id, max(report_refresh_date) as as_of from _runs group by run_id) r on r.run_id = u._run_id
-            qualify row_number() over (partition by u.id order by u._loaded_at desc) = 1
-                and u.removed_reason is not null and r.as_of < ?)
+            with rows as (
+                select u.id, u._loaded_at, u.removed_reason, r.as_of
+                from raw_users u
+                left join (select run_id, max(report_refresh_date) as as_of from _runs group by run_id) r
+                       on r.run_id = u._run_id
+            ),
+            last_present as (select id, max(_loaded_at) as at from rows where removed_reason is null group by id)
+            -- removed (soft, then maybe permanently) since a collection before the cut-off, and not back since
+            select r.id from rows r left join last_present p using (id)
+            where r.removed_reason is not null and r._loaded_at > coalesce(p.at, '-infinity'::timestamptz)
+            group by r.id
+            having min(r.as_of) < ?)
         """, [before]).fetchone()[0]
     out = {"raw_users": n} if n else {}
     gone = con.execute("delete from privacy_identities where object_pseudonym not in (select id from raw_users)"
