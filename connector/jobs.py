@@ -69,7 +69,7 @@ def _transform(cfg: Config, result: JobResult, *, full: bool = False) -> None:
             log.warning("follow-ups not updated: %s", e)
 
     try:
-        result.transform = do_transform(cfg.warehouse.path, cfg.model,
+        result.transform = do_transform(cfg.warehouse.path, cfg.model, licences=cfg.licences, privacy=cfg.privacy,
                                         wait_seconds=cfg.warehouse.lock_timeout_seconds,
                                         memory_limit=cfg.warehouse.memory_limit,
                                         incremental_memory_limit=cfg.warehouse.incremental_memory_limit,
