@@ -10,6 +10,7 @@ from datetime import date
 import duckdb
 
 from warehouse import db
+from warehouse.config import Config
 
 from .queries import query
 
@@ -44,8 +45,8 @@ def read_idle_cost(con: duckdb.DuckDBPyConnection) -> IdleCost | None:
                     None if previous is None else float(previous), depts[:TOP_DEPARTMENTS])
 
 
-def idle_cost_vars(idle: IdleCost | None) -> dict | None:
-    """The partial template's variables (amounts written out), or None for no section."""
+def idle_cost_vars(idle: IdleCost | None, cfg: Config) -> dict | None:
+    """The partial template's variables (amounts written out, the rule, the page's link), or None for no section."""
     if idle is None:
         return None
     change = None if idle.previous_cost is None else idle.monthly_cost - idle.previous_cost
@@ -54,7 +55,8 @@ def idle_cost_vars(idle: IdleCost | None) -> dict | None:
         return f"{v:,.0f} {idle.currency}"
 
     return {"cost": money(idle.monthly_cost), "idle": f"{idle.idle_licences:,}", "licensed": f"{idle.licensed_users:,}",
-            "as_of": idle.as_of.isoformat(),
+            "as_of": idle.as_of.isoformat(), "inactive_days": cfg.licences.inactive_days,
+            "link": f"{cfg.alerts.dashboard_url}/reclaim",
             "change": None if change is None else ("no change" if round(change) == 0 else
                                                    f"{'+' if change > 0 else '-'}{money(abs(change))}"),
             "departments": [{"name": n, "idle": f"{k:,}", "cost": money(c)} for n, k, c in idle.departments]}
