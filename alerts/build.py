@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode
 from warehouse.config import Config
 from warehouse.contract import GROUP_DIMENSIONS
 
+from .idle_cost import IdleCost
 from .workflow.episodes import FlagState
 from .workflow.flagged import FlaggedGroup
 from .workflow.weeks import iso_week
@@ -55,6 +56,7 @@ class Digest:
     recipient: str
     rows: list[DigestRow]
     tenant: FlaggedGroup | None  # the tenant as a whole, when it is flagged too
+    idle_cost: IdleCost | None = None  # the idle licences' monthly cost (alerts/idle_cost.py)
 
     @property
     def week_label(self) -> str:

@@ -23,6 +23,7 @@ from .build import (
     nest,
     week_end,
 )
+from .idle_cost import idle_cost_vars
 from .workflow.episodes import FlagState
 from .workflow.followups import STATUS_WORDS
 
@@ -172,4 +173,5 @@ def digest_context(digest: Digest, cfg: Config) -> dict:
     return {"week_label": digest.week_label, "week_start": digest.week_start, "week_end": week_end(digest.week_start),
             "rows": rows, "sections": sections, "counts": counts, "tenant": tenant,
             "min_group_size": cfg.model.min_group_size, "headline_name": levels.HEADLINE,
-            "attention_link": attention_link(cfg, digest.week_start)}
+            "attention_link": attention_link(cfg, digest.week_start),
+            "idle_cost": idle_cost_vars(digest.idle_cost, cfg)}

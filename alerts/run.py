@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from email.message import EmailMessage
 from functools import partial
@@ -14,6 +14,7 @@ from warehouse.config import Config
 
 from .build import AlertBatch, build_batch, fallback_address
 from .chart import Cell, read_cells
+from .idle_cost import read_idle_cost
 from .render import charted, render_alert, render_digest
 from .send import AlertError, OutboxTransport, Transport, make_transport
 from .workflow.episodes import FlagState, plan, sync
@@ -83,6 +84,8 @@ def load_batch(cfg: Config, week: str | date | None = None, *, save_followups: b
             states = plan(con, start, cfg.alerts.dimensions)
         tenant = next((f for f in read_flagged(con, start) if f.dimension == "tenant"), None)
         batch = build_batch(cfg, start, states, tenant)
+        if batch.digest is not None:
+            batch = replace(batch, digest=replace(batch.digest, idle_cost=read_idle_cost(con)))
         groups = {g for a in batch.alerts for g in charted(a, cfg)}
         cells = read_cells(con, start, sorted(groups), lookback=cfg.model.stagnation.lookback_weeks,
                            min_size=cfg.model.min_group_size)

@@ -69,12 +69,12 @@ def _transform(cfg: Config, result: JobResult, *, full: bool = False) -> None:
             log.warning("follow-ups not updated: %s", e)
 
     try:
-        result.transform = do_transform(cfg.warehouse.path, cfg.model,
+        result.transform = do_transform(cfg.warehouse.path, cfg.model, licences=cfg.licences, privacy=cfg.privacy,
                                         wait_seconds=cfg.warehouse.lock_timeout_seconds,
                                         memory_limit=cfg.warehouse.memory_limit,
                                         incremental_memory_limit=cfg.warehouse.incremental_memory_limit,
                                         rebuild_memory_limit=cfg.warehouse.rebuild_memory_limit, full=full,
-                                        then=followups, privacy=cfg.privacy)
+                                        then=followups)
     except TransformError as e:
         result.transform_error = str(e)
         log.error("transform failed: %s", e)

@@ -23,8 +23,8 @@ def _page(name: str, title: str, url_path: str, icon: str) -> st.Page:
     return st.Page(str(PAGES / f"{name}.py"), title=title, url_path=url_path, icon=icon)
 
 
-def pages(viewer: Viewer) -> tuple[list[st.Page], st.Page]:
-    """The pages this viewer gets, and the one they land on."""
+def pages(viewer: Viewer, licence_views: bool = True) -> tuple[list[st.Page], st.Page]:
+    """The pages this viewer gets, and the one they land on (the licence reclaim page: admins, if turned on)."""
     my = _page("my_groups", "My groups", links.MY_GROUPS, ":material/group_work:")
     attention = _page("needs_attention", "Needs attention", links.NEEDS_ATTENTION, ":material/priority_high:")
     overview = _page("overview", "Overview", "overview", ":material/dashboard:")
@@ -36,7 +36,8 @@ def pages(viewer: Viewer) -> tuple[list[st.Page], st.Page]:
     data = _page("data", "Data", "data", ":material/database:")
     if viewer.is_admin:
         champions = _page("champions", "Champions", "champions", ":material/manage_accounts:")
-        return [attention, my, overview, *rest, champions, data], attention
+        reclaim = [_page("reclaim", "Licence reclaim", "reclaim", ":material/recycling:")] if licence_views else []
+        return [attention, my, overview, *rest, *reclaim, champions, data], attention
     return [my, overview, *rest, data], (my if viewer.groups else overview)
 
 
@@ -47,7 +48,7 @@ def _home(landing: st.Page) -> None:
 st.set_page_config(page_title="Copilot adoption", page_icon=":material/insights:", layout="wide")
 try:
     ctx = session.start()
-    listed, landing = pages(ctx.viewer)
+    listed, landing = pages(ctx.viewer, ctx.cfg.privacy.licence_views)
     home = st.Page(lambda: _home(landing), title="Home", url_path="home", default=True, visibility="hidden")
     page = st.navigation([home, *listed])
     page.run()

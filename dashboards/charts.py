@@ -239,3 +239,16 @@ def weekly_series(series: pd.DataFrame, target: float | None = None, height: int
         layers.append(rule.mark_text(align="left", dx=4, dy=-6, fontSize=10, color="#555555").encode(
             y="target:Q", x=alt.value(0), text="label:N"))
     return alt.layer(*layers).properties(height=height)
+
+
+def idle_cost(cost: pd.DataFrame) -> alt.Chart:
+    """The tenant's monthly cost of idle licences on each week's last report date (mart_idle_cost)."""
+    data = cost[["week_start", "idle_monthly_cost", "idle_licences"]].dropna(subset=["idle_monthly_cost"])
+    currency = str(cost["currency"].iloc[0]) if len(cost) else ""
+    return alt.Chart(values(data)).mark_line(point=True).encode(
+        x=week_x(data),
+        y=alt.Y("idle_monthly_cost:Q", title=f"idle licences, {currency} a month", axis=alt.Axis(format=",.0f")),
+        tooltip=[alt.Tooltip("week_start:T", **WEEK_TOOLTIP),
+                 alt.Tooltip("idle_monthly_cost:Q", title=f"{currency} a month", format=",.0f"),
+                 alt.Tooltip("idle_licences:Q", title="idle licences")],
+    ).properties(height=170)

@@ -29,7 +29,7 @@ from . import charts, heat
 BUILDERS: dict[str, Callable[..., alt.TopLevelMixin]] = {
     "trend_by_app": charts.trend_by_app, "group_trend": charts.group_trend, "licences": charts.licences,
     "weekly_metric": charts.weekly_metric, "weekly_series": charts.weekly_series, "apps_chart": heat.apps_chart,
-    "weeks_chart": heat.weeks_chart,
+    "weeks_chart": heat.weeks_chart, "idle_cost": charts.idle_cost,
 }
 _theme_lock = threading.Lock()  # alt.theme is process-wide: one conversion at a time switches it
 

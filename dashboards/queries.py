@@ -182,6 +182,22 @@ class Reader:
         """Report dates and weeks collected."""
         return self._q("history")
 
+    def licence_candidates(self) -> pd.DataFrame:
+        """Reclaim candidates, one row per person (admin-only page)."""
+        return self._q("licence_candidates")
+
+    def reallocation_candidates(self) -> pd.DataFrame:
+        """Reallocation candidates, ranked (admin-only page)."""
+        return self._q("reallocation_candidates")
+
+    def idle_cost(self, dimension: str = "tenant") -> pd.DataFrame:
+        """The monthly cost of idle licences per week of each group of a dimension."""
+        return self._q("idle_cost", dimension=dimension)
+
+    def licence_exports(self) -> pd.DataFrame:
+        """The recorded CSV downloads of the licence lists, newest first."""
+        return self._q("licence_exports")
+
     def champions(self) -> pd.DataFrame:
         """Champions and their groups."""
         return self._q("champions")

@@ -63,6 +63,8 @@ def _toml(v: object) -> str:
         return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(v, list | tuple):
         return "[" + ", ".join(_toml(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(x)}" for k, x in v.items()) + " }"
     if isinstance(v, BaseModel):
         return "{ " + ", ".join(f"{k} = {_toml(x)}" for k, x in v.model_dump().items()) + " }"
     return repr(v)
@@ -79,6 +81,9 @@ def _type(annotation: object) -> tuple[str, list[str]]:
             return f"list of tables ({keys})", []
         word, allowed = _type(item)
         return f"list of {word}s", [f"each {a}" for a in allowed]
+    if typing.get_origin(annotation) is dict:
+        key, value = typing.get_args(annotation)
+        return f"table of {_type(value)[0]}s by {_type(key)[0]}", []
     return _TYPES[annotation], []  # type: ignore[index]
 
 

@@ -48,6 +48,7 @@ RETAINED = {
     "mart_adoption_weekly": Retained("week_start", weekly=True),
     "mart_unlicensed_chat": Retained("as_of"),
     "mart_agent_users": Retained("as_of"),
+    "mart_idle_cost": Retained("as_of"),
     # the one per-user table kept beyond the cut-off (docs/privacy.md): a licence assigned before it keeps its
     # activation and cohort windows, which the activation and cohort marts count; a newer assignment replaces it
     "int_licence_assignments": Retained("assigned_on", unique=("upn_key",)),

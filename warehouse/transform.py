@@ -13,7 +13,8 @@ from statistics import NormalDist
 import duckdb
 
 from . import contract, db, fingerprints, labels, model_files, retention, scope, snapshots
-from .config import ModelConfig, PrivacyConfig
+from .config import LicencesConfig, ModelConfig, PrivacyConfig
+from .licence_params import write_licence_params
 
 LAYERS = model_files.LAYERS
 USER_GROUPS = "int_user_groups"  # rebuilt first in an incremental transform: its changes widen the scope
@@ -99,10 +100,11 @@ def _load_overrides(con: duckdb.DuckDBPyConnection, path: str) -> None:
                 "and nullif(trim(job_function), '') is not null", [str(p)])
 
 
-def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: float = 60.0,
+def transform(path: str, model: ModelConfig | None = None, *, licences: LicencesConfig | None = None,
+              privacy: PrivacyConfig | None = None, wait_seconds: float = 60.0,
               memory_limit: str = "", incremental_memory_limit: str = "", rebuild_memory_limit: str = "",
-              full: bool = False, then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
-              privacy: PrivacyConfig | None = None) -> TransformReport:
+              full: bool = False, then: Callable[[duckdb.DuckDBPyConnection], None] | None = None
+              ) -> TransformReport:
     """Build the model in one transaction (incrementally when it can, see `scope`), then run the checks.
 
     Unless `memory_limit` is set, an incremental build of up to `CAPPED_DATES` report dates runs under
@@ -121,6 +123,7 @@ def transform(path: str, model: ModelConfig | None = None, *, wait_seconds: floa
             try:
                 with db.transaction(con):
                     _write_params(con, model or ModelConfig())
+                    write_licence_params(con, licences, privacy)
                     _build(con, report, full, caps)
                 break
             except Exception as e:

@@ -224,6 +224,8 @@ def m365_report(t: Tenant, name: str, day: int, period: int, concealed: bool) ->
         for plat in ["Windows", "Mac", "Mobile", "Web"]:
             for app in ["Outlook", "Word", "Excel", "PowerPoint", "OneNote", "Teams"]:
                 cols[f"{app} ({plat})"] = _yes_no(rng.random(n) < 0.4)
+        if t.licence_cases is not None:  # people with known Microsoft 365 use (connector/simulator/licence_cases.py)
+            t.licence_cases.m365_columns(t, rows, day, cols, _dates, _yes_no)
         return _csv(cols)
     if name == "teams_user_activity_user_detail":
         ident = _identities(t, rows, day, concealed, display=False)

@@ -24,6 +24,7 @@ from .catalog import (
     TITLES,
 )
 from .changes import promotions
+from .licence_cases import LicenceCases, append_licence_cases
 from .teams import SmallTeams, append_small_teams
 
 
@@ -70,6 +71,7 @@ class Tenant:
     title_day: np.ndarray | None = None  # day of a promotion (days = never), see changes.promotions
     title_after: list[str] | None = None  # the title from title_day on
     renames: dict[int, tuple[int, str, str]] = field(default_factory=dict)  # user -> (day, display, upn), see rename
+    licence_cases: LicenceCases | None = None  # people with known licence histories (ground truth), licence_cases.py
     _state: DayState | None = field(default=None, repr=False)
     _daily_any: np.ndarray | None = field(default=None, repr=False)
     _daily_prompts: np.ndarray | None = field(default=None, repr=False)
@@ -77,11 +79,14 @@ class Tenant:
     # ---------------------------------------------------------------- generation
     @classmethod
     def generate(cls, users: int = 500, days: int = 90, seed: int = 7, end: dt.date | None = None,
-                 small_teams: int = 0) -> Tenant:
+                 small_teams: int = 0, licence_cases: bool = False) -> Tenant:
         """Build a tenant of `users` people with `days` days of history ending on `end`, plus `small_teams`
-        small manager teams with known trajectories (`connector/simulator/teams.py`)."""
+        small manager teams with known trajectories (`connector/simulator/teams.py`) and, with `licence_cases`,
+        people with known licence histories (`connector/simulator/licence_cases.py`)."""
         if users < 20 or days < 7:
             raise ValueError("the simulator needs at least 20 users and 7 days")
+        if small_teams and licence_cases:
+            raise ValueError("small teams and licence cases are separate ground truths: use one at a time")
         end = end or dt.date(2026, 11, 20)
         rng = np.random.default_rng(seed)
         n = users
@@ -161,8 +166,10 @@ class Tenant:
             heads = {d: int(h[0]) for d, h in heads.items() if len(h)}
             teams = append_small_teams(a, small_teams, seed, days, heads, nd,
                                        [TITLES[name] for name, _ in DEPARTMENTS], (FIRST, LAST), _ascii)
+        cases = append_licence_cases(a, days, heads, [name for name, _ in DEPARTMENTS]) if licence_cases else None
         a["title_day"], a["title_after"] = promotions(seed, a["title"], PREFIXES, days)
-        return cls(seed, len(a["upn"]), days, end - dt.timedelta(days=days - 1), teams=teams, **a)
+        return cls(seed, len(a["upn"]), days, end - dt.timedelta(days=days - 1), teams=teams, licence_cases=cases,
+                   **a)
 
     @staticmethod
     def _org_chart(rng: np.random.Generator, dept: np.ndarray, n: int) -> np.ndarray:
@@ -286,6 +293,8 @@ class Tenant:
             rng = np.random.default_rng([self.seed, d])
             lic = np.flatnonzero(self.licensed(d))
             today = self._active_today(d, lic)
+            if self.licence_cases is not None:
+                today = self.licence_cases.copilot_today(d, lic, today)
             act = (rng.random((len(lic), len(APPS))) < APP_WEIGHT[None, :]) & today[:, None]
             act[:, 0] |= today & ~act.any(axis=1)  # an active day touches at least one app
             anyact = act.any(axis=1)

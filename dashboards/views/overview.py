@@ -104,3 +104,13 @@ else:
     st.caption(f"Assigned and purchased units from subscribedSkus; users from the directory on "
                f"{pd.Timestamp(row['as_of']):%d %b %Y}. *Never used*: licensed users with no Copilot activity date "
                "in the report.")
+idle = r.idle_cost("tenant")
+if not idle.empty:  # docs/licences.md: the tenant's cost of idle licences and its trend (no one is named)
+    now = idle.iloc[-1]
+    left, right = st.columns([1, 3])
+    left.metric("Idle licences cost a month", f"{now['idle_monthly_cost']:,.0f} {now['currency']}",
+                help=f"{int(now['idle_licences']):,} of {int(now['licensed_users']):,} licences past the "
+                     f"{cfg.licences.grace_days}-day grace period with no Copilot use for {cfg.licences.inactive_days} "
+                     "days, at the [licences] prices")
+    with right:
+        draw.chart("idle_cost", idle)

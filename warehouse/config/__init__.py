@@ -12,14 +12,15 @@ from pydantic import ValidationError
 from .alerting import AlertsConfig, SmtpConfig
 from .base import ConfigError, Section, email_or_empty
 from .collection import AuthConfig, CollectConfig, GraphConfig
+from .licences import LicencesConfig
 from .model import JobFunctionRule, LevelsConfig, ModelConfig, StagnationConfig
 from .privacy import PrivacyConfig
 from .service import DashboardConfig, ScheduleConfig, WarehouseConfig, parse_hhmm
 
 __all__ = ["SECRET_ENV", "AlertsConfig", "AuthConfig", "CollectConfig", "Config", "ConfigError", "DashboardConfig",
-           "GraphConfig", "JobFunctionRule", "LevelsConfig", "ModelConfig", "PrivacyConfig", "ScheduleConfig",
-           "Secrets", "Section", "SmtpConfig", "StagnationConfig", "WarehouseConfig", "email_or_empty", "load_config",
-           "parse_hhmm"]
+           "GraphConfig", "JobFunctionRule", "LevelsConfig", "LicencesConfig", "ModelConfig", "PrivacyConfig",
+           "ScheduleConfig", "Secrets", "Section", "SmtpConfig", "StagnationConfig", "WarehouseConfig",
+           "email_or_empty", "load_config", "parse_hhmm"]
 
 SECRET_ENV = {
     "client_secret": "COPILOT_USAGE_CLIENT_SECRET",
@@ -40,6 +41,7 @@ class Config(Section):
     alerts: AlertsConfig = AlertsConfig()
     dashboard: DashboardConfig = DashboardConfig()
     privacy: PrivacyConfig = PrivacyConfig()
+    licences: LicencesConfig = LicencesConfig()
     source: str = "<defaults>"
 
 

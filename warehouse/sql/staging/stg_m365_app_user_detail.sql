@@ -1,4 +1,5 @@
--- Which Microsoft 365 apps each user used in the report period (booleans arrive as Yes/No or True/False).
+-- Which Microsoft 365 apps each user used in the report period (booleans arrive as Yes/No or True/False), and
+-- the user's last activity in any of them (successive daily reports give the days a user was active).
 -- materialized: view
 with source as (
     select * from raw_m365_app_user_detail
@@ -9,6 +10,7 @@ typed as (
         _loaded_at as loaded_at,
         _run_id as run_id,
         lower(trim(user_principal_name)) as upn_key,
+        parse_date(last_activity_date) as last_activity_date,
         lower(trim(word)) in ('yes', 'true', '1') as word,
         lower(trim(excel)) in ('yes', 'true', '1') as excel,
         lower(trim(powerpoint)) in ('yes', 'true', '1') as powerpoint,
