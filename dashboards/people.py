@@ -17,7 +17,10 @@ def with_person(df: pd.DataFrame, path: str | None = None) -> pd.DataFrame:
     if out.empty:
         out["person"] = pd.Series(dtype="object")
         return out
-    if path is not None and (names := resolve(path, out["user_principal_name"])):
+    managers = out["manager_team"] if "manager_team" in out else pd.Series(dtype="object")
+    if path is not None and (names := resolve(path, pd.concat([out["user_principal_name"], managers]))):
+        if "manager_team" in out:  # a manager team's label is its manager's pseudonym there
+            out["manager_team"] = [f"{names[m][1]} ({names[m][0]})" if m in names else m for m in out["manager_team"]]
         known = out["user_principal_name"].map(names)
         out["display_name"] = [n[1] if isinstance(n, tuple) else d for n, d in zip(known, out["display_name"],
                                                                                    strict=True)]

@@ -17,13 +17,16 @@ from warehouse.transform import transform
 END = dt.date(2026, 11, 22)  # a Sunday
 DAYS = 70
 KEY = "test-pseudonym-key-0123456789abcdef"
-# the identity columns of the marts: a manager team's key and label are the manager's id and name (or pseudonyms)
-IDENTITY = ("group_id", "group_name")
+# the identity columns of the marts: a manager team's key and label are the manager's id and name (or pseudonyms);
+# the admin-only licence lists name people and their manager's id
+GROUP_IDENTITY = ("group_id", "group_name")
+PERSON_IDENTITY = ("user_principal_name", "display_name", "manager_id", "manager_team")
 
 
 def small_tenant(users: int = 60, leaver: tuple[int, int] | None = None) -> Tenant:
-    """The seed-7 tenant; `leaver` = (user, day): that user is deleted from Entra on that day."""
-    t = Tenant.generate(users=users, days=DAYS, seed=7, end=END)
+    """The seed-7 tenant with the licence cases (a disabled account, idle licences: the admin licence lists have
+    rows); `leaver` = (user, day): that user is deleted from Entra on that day."""
+    t = Tenant.generate(users=users, days=DAYS, seed=7, end=END, licence_cases=True)
     if leaver:
         t.delete_day[leaver[0]] = leaver[1]
     return t
@@ -34,7 +37,8 @@ def write_config(tmp: Path, base_url: str, privacy: str = "") -> Path:
     tmp.mkdir(parents=True, exist_ok=True)
     path.write_text(f'[graph]\nbase_url = "{base_url}"\n[auth]\nmethod = "token"\n'
                     f'[warehouse]\npath = "{(tmp / "wh.duckdb").as_posix()}"\n'
-                    f'[collect]\nm365_reports = ["m365_app_user_detail"]\n[privacy]\n{privacy}\n')
+                    f'[collect]\nm365_reports = ["m365_app_user_detail"]\n[dashboard]\nauth = "none"\n'
+                    f'[privacy]\n{privacy}\n')
     return path
 
 
@@ -61,15 +65,17 @@ def mart_names(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def mart_select(con: duckdb.DuckDBPyConnection, mart: str, *, identities: bool = True) -> str:
-    """The mart's rows; without `identities`, a manager team's key and label blanked (they are the only columns
-    that differ between a pseudonymised warehouse and one in clear)."""
+    """The mart's rows; without `identities`, the identity columns blanked: a manager team's key and label, and
+    the admin-only lists' person and manager columns (the only ones that differ between a pseudonymised warehouse
+    and one in clear)."""
     cols = {r[0] for r in con.execute("select column_name from information_schema.columns where table_name = ? "
-                                      "and table_catalog = current_database()",
-                                      [mart]).fetchall()}
-    if identities or not set(IDENTITY) <= cols or "dimension" not in cols:
-        return f"select * from {mart}"
-    blank = ", ".join(f"case when dimension = 'manager' then '' else {c} end as {c}" for c in IDENTITY)
-    return f"select * replace ({blank}) from {mart}"
+                                      "and table_catalog = current_database()", [mart]).fetchall()}
+    blank = []
+    if not identities:
+        if set(GROUP_IDENTITY) <= cols and "dimension" in cols:
+            blank += [f"case when dimension = 'manager' then '' else {c} end as {c}" for c in GROUP_IDENTITY]
+        blank += [f"null as {c}" for c in PERSON_IDENTITY if c in cols]
+    return f"select * replace ({', '.join(blank)}) from {mart}" if blank else f"select * from {mart}"
 
 
 def differences(a: str, b: str, *, identities: bool = True) -> dict[str, tuple[int, int]]:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dashboard_apptest import app, frames
 from privacy_fixtures import KEY, collect_days, differences, small_tenant
 
 from warehouse import pseudonyms
-from warehouse.config import PrivacyConfig
+from warehouse.config import PrivacyConfig, load_config
 
 USERS, DAYS = 40, range(50, 64)
 
@@ -87,8 +88,27 @@ def test_names_resolve_only_through_the_identity_table(pair: tuple[str, str]):
     assert all(by_upn[upn] == display and p.upn(upn) == key for key, (upn, display) in names.items())
 
 
+def _disabled_person(path: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The person the admin licence page lists first (licences to remove first: the disabled account)."""
+    at = app(load_config(Path(path).with_name("config.toml")), monkeypatch)
+    at.run()
+    at.switch_page("views/reclaim.py").run()
+    assert not at.exception, at.exception
+    return frames(at)[0]["person"].tolist()
+
+
+def test_the_admin_licence_page_shows_names_without_the_key(pair: tuple[str, str], monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv(pseudonyms.ENV, raising=False)  # the dashboard never needs the key
+    t = small_tenant(USERS)
+    upn = t.upn[t.licence_cases.index["disabled_account"]]
+    assert _disabled_person(pair[1], monkeypatch) == [f"Disabled Account ({upn})"]
+    assert _disabled_person(pair[0], monkeypatch) == [f"Disabled Account ({upn})"]  # as in clear
+
+
 def test_resolve_names_off_keeps_no_name_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv(pseudonyms.ENV, KEY)
     cfg = collect_days(tmp_path, range(62, 64), privacy="pseudonymise = true\nresolve_names = false", users=20)
     assert cfg.privacy == PrivacyConfig(pseudonymise=True, resolve_names=False)
     assert _hits(cfg.warehouse.path, users=20) == {}
+    shown = _disabled_person(cfg.warehouse.path, monkeypatch)
+    assert len(shown) == 1 and shown[0].startswith("u-")  # the admin page shows the pseudonym
