@@ -89,6 +89,10 @@ def test_after_the_cut_off_per_user_rows_are_gone_and_the_marts_unchanged(kept_a
     assert all(d is None or d >= cut for d in _oldest(path).values())
     with duckdb.connect(path, read_only=True) as con:
         assert con.execute("select min(as_of) from mart_usage_by_group").fetchone()[0] < cut  # history kept
+        status = con.execute("select retention_days, purged_before, per_user_from, aggregates_from "
+                             "from mart_privacy_status").fetchall()
+    (days, purged, per_user_from, aggregates_from), = status  # what the Data page says: kept since when
+    assert (days, purged, per_user_from) == (30, cut, cut) and aggregates_from < cut
 
     # a new day lands: the retention moves one day on, and the marts are those of the warehouse that kept all
     _collect_day([cfg, ref], 69)

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 
-from . import db
+from . import db, model_files
 
 log = logging.getLogger("copilot_usage.retention")
 WEEK_WINDOW_DAYS = 21  # a week's 28-day window starts 21 days before its Monday (int_user_week)
@@ -57,6 +57,7 @@ RETAINED = {
 PER_USER = {"copilot_user_snapshots": "as_of", "int_user_snapshot": "as_of", "int_activity_days": "activity_date",
             "int_user_week": "week_start"}
 KEPT = "_retention_kept"
+STATUS = "mart_privacy_status"
 
 
 def purged_before(con: duckdb.DuckDBPyConnection) -> date | None:
@@ -136,6 +137,8 @@ def purge(con: duckdb.DuckDBPyConnection, before: date, retention_days: int) -> 
     con.execute("delete from _retention")
     con.execute("insert into _retention values (?, ?, ?)",
                 [max(before, prev) if prev else before, retention_days, datetime.now(UTC)])
+    # the mart that says since when rows are kept was built before the deletion: build it again
+    model_files.materialize(con, model_files.read(db.SQL_DIR / "marts" / f"{STATUS}.sql"))
     if deleted:
         log.info("retention: per-user rows before %s deleted: %s", before,
                  ", ".join(f"{t} {n}" for t, n in deleted.items()))
