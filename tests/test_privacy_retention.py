@@ -94,11 +94,20 @@ def test_after_the_cut_off_per_user_rows_are_gone_and_the_marts_unchanged(kept_a
     (days, purged, per_user_from, aggregates_from), = status  # what the Data page says: kept since when
     assert (days, purged, per_user_from) == (30, cut, cut) and aggregates_from < cut
 
-    # a new day lands: the retention moves one day on, and the marts are those of the warehouse that kept all
+    # a new day lands: the retention moves one day on, and the marts are those of the warehouse that kept all,
+    # except where a licence cohort's window was still open at the cut-off: a licence assigned before it keeps its
+    # frozen windows (int_licence_assignments), so those cohorts stop counting later use. That is why load_config
+    # refuses a retention shorter than the cohorts' 92 days; this 30-day one is shorter, so it shows here
     _collect_day([cfg, ref], 69)
     assert transform(path, cfg.model, privacy=KEEP).purged_before > cut
     assert transform(ref.warehouse.path, ref.model).failed_checks == []
-    assert differences(ref.warehouse.path, path) == {}
+    assert set(differences(ref.warehouse.path, path)) <= {"mart_licence_cohorts"}
+    with duckdb.connect(path, read_only=True) as con:
+        con.execute(f"attach '{ref.warehouse.path}' as ref (read_only)")
+        later = "select * from {} where cohort_month > date_trunc('month', ?::date)"
+        mine, theirs = later.format("mart_licence_cohorts"), later.format("ref.mart_licence_cohorts")
+        for a, b in ((mine, theirs), (theirs, mine)):
+            assert con.execute(f"select count(*) from ({a} except all {b})", [cut, cut]).fetchone()[0] == 0
 
 
 def test_without_the_kept_aggregates_a_rebuild_would_differ(kept_all: Config, tmp_path: Path):
