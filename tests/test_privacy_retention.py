@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dashboard_apptest import app, texts
 from privacy_fixtures import collect_days, differences, small_tenant
 
 from connector.collect import collect
@@ -59,7 +60,8 @@ def _collect_day(cfgs: list[Config], day: int) -> None:
         sim.stop()
 
 
-def test_after_the_cut_off_per_user_rows_are_gone_and_the_marts_unchanged(kept_all: Config, tmp_path: Path):
+def test_after_the_cut_off_per_user_rows_are_gone_and_the_marts_unchanged(kept_all: Config, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch):
     cfg, ref = _copy(kept_all, tmp_path / "a"), _copy(kept_all, tmp_path / "ref")
     path = cfg.warehouse.path
     report = transform(path, cfg.model, privacy=KEEP)
@@ -93,6 +95,12 @@ def test_after_the_cut_off_per_user_rows_are_gone_and_the_marts_unchanged(kept_a
                              "from mart_privacy_status").fetchall()
     (days, purged, per_user_from, aggregates_from), = status  # what the Data page says: kept since when
     assert (days, purged, per_user_from) == (30, cut, cut) and aggregates_from < cut
+    at = app(cfg, monkeypatch)
+    at.run()
+    at.switch_page("views/data.py").run()
+    assert not at.exception, at.exception
+    assert (f"kept from {cut:%d %b %Y}: older ones were deleted (30-day retention" in texts(at)
+            and f"Aggregates (groups, weeks, licences) kept from {aggregates_from:%d %b %Y}" in texts(at))
 
     # a new day lands: the retention moves one day on, and the marts are those of the warehouse that kept all,
     # except where a licence cohort's window was still open at the cut-off: a licence assigned before it keeps its
