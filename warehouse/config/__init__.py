@@ -14,7 +14,9 @@ from .base import ConfigError, Section, email_or_empty
 from .collection import AuthConfig, CollectConfig, GraphConfig
 from .model import JobFunctionRule, LevelsConfig, ModelConfig, StagnationConfig
 from .privacy import PrivacyConfig
+from .report import ReportConfig
 from .service import DashboardConfig, ScheduleConfig, WarehouseConfig, parse_hhmm
+from .survey import SurveyConfig
 
 __all__ = ["SECRET_ENV", "AlertsConfig", "AuthConfig", "CollectConfig", "Config", "ConfigError", "DashboardConfig",
            "GraphConfig", "JobFunctionRule", "LevelsConfig", "ModelConfig", "PrivacyConfig", "ScheduleConfig",
@@ -39,6 +41,8 @@ class Config(Section):
     alerts: AlertsConfig = AlertsConfig()
     dashboard: DashboardConfig = DashboardConfig()
     privacy: PrivacyConfig = PrivacyConfig()
+    survey: SurveyConfig = SurveyConfig()
+    report: ReportConfig = ReportConfig()
     source: str = "<defaults>"
 
 
