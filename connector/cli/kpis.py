@@ -53,7 +53,7 @@ def survey_import(config_path: str, file: Path, wave: str | None, date_format: s
                       f"(run {run_id}); same content, nothing changed")
         sys.exit(0)
     for col in p.unmapped:
-        console.print(f"[yellow]{escape(file.name)}[/]: column '{escape(col)}' is not a question in [survey] "
+        console.print(f"[yellow]{escape(file.name)}[/]: column '{escape(col)}' is not a question in \\[survey] "
                       "questions: not loaded")
     for r in p.rejected[:SHOWN_PROBLEMS]:
         where = f"column '{r.column}': " if r.column else ""
