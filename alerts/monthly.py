@@ -22,6 +22,7 @@ from warehouse.config import Config
 from .queries import query
 
 TREND_WEEKS = 13  # a quarter of weekly active rates in the trend
+MIN_MOVE = 1.0  # points: a smaller change is not a move
 NOT_AVAILABLE = {
     "support": "Support demand: no source is imported (ticket counts are not collected).",
     "assisted": "Assisted hours: no import supplies them; only self-reported hours saved are shown.",
@@ -112,8 +113,8 @@ def read_month(con: duckdb.DuckDBPyConnection, cfg: Config, first: date, *, dime
     interventions = _rows(con, "monthly_interventions", {"last": span["last"]}) if has_iv else []
     return Month(first, periods["month"], periods.get("previous"), trend,
                  waves[0] if waves else None, waves[1] if len(waves) > 1 else None, waves[::-1],
-                 [m for m in movers if m["change_pts"] > 0][:n],
-                 [m for m in reversed(movers) if m["change_pts"] < 0][:n], interventions, dimension, has_iv)
+                 [m for m in movers if m["change_pts"] >= MIN_MOVE][:n],
+                 [m for m in reversed(movers) if m["change_pts"] <= -MIN_MOVE][:n], interventions, dimension, has_iv)
 
 
 def load_month(cfg: Config, month: str | date | None = None, *, today: date | None = None) -> Month:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -60,14 +60,20 @@ def effect_sentence(iv: dict) -> str:
             f"{DIM_WORDS.get(iv['dimension'], 'groups') if n != 1 else iv['dimension'].replace('_', ' ')}{ci}")
 
 
+def _dates(a: date, b: date) -> str:
+    return f"{a:%-d %b}" if a == b else f"{a:%-d %b} to {b:%-d %b}"
+
+
 def report_context(m: Month, cfg: Config, cid: str = "") -> dict:
     """Template variables of the monthly report (deterministic: no wall-clock values)."""
     s, sv = cfg.model.stagnation, cfg.survey
     a, p, w, pw = m.adoption or {}, m.previous, m.wave, m.previous_wave
+    asked = {q.kpi for q in sv.questions}
+    rate = a.get("weekly_active_rate")
+    rate_change = (None if not p or p.get("weekly_active_rate") is None or rate is None
+                   else (rate - p["weekly_active_rate"]) * 100)
     adoption = [
-        ("Weekly active rate", levels.percent(a.get("weekly_active_rate")), pts(
-            None if not p or p.get("weekly_active_rate") is None or a.get("weekly_active_rate") is None
-            else (a["weekly_active_rate"] - p["weekly_active_rate"]) * 100), f"target {levels.percent(s.target_rate)}"),
+        ("Weekly active rate", levels.percent(rate), pts(rate_change), f"target {levels.percent(s.target_rate)}"),
         ("Active days per active person", "–" if a.get("active_days") is None else f"{a['active_days']:.1f}",
          _diff(a, p, "active_days"), "per week"),
         ("Breadth", "–" if a.get("breadth") is None else f"{a['breadth']:.1f} apps", _diff(a, p, "breadth"),
@@ -75,34 +81,44 @@ def report_context(m: Month, cfg: Config, cid: str = "") -> dict:
         ("Habit rate", levels.percent(a.get("habit_rate")), _diff(a, p, "habit_rate", 100, "{:+.0f} pts"),
          "active on 12 of 28 days"),
     ]
+    shown = w is not None and not w["suppressed"]
     wave_note = ""
     if w is None:
-        wave_note = "No survey wave yet: import one with `copilot-usage survey import` (docs/survey.md)."
+        wave_note = "No survey wave yet: import one with copilot-usage survey import (docs/survey.md)."
     elif w["suppressed"]:
         wave_note = (f"Survey wave {w['wave']}: {w['respondents']} respondents, fewer than {cfg.model.min_group_size}: "
                      "no figures (privacy).")
 
-    def kpi(key: str, fmt) -> tuple[str, str, str]:  # noqa: ANN001
-        now = None if w is None else w.get(key)
-        return fmt(now), _diff(w, pw, key), ""
+    def kpi(label: str, key: str, kpi_name: str, fmt, change_fmt: str = "{:+.1f}", note: str = "") -> tuple:  # noqa: ANN001
+        if kpi_name not in asked:
+            return label, "not asked", "", "no question mapped in [survey]"
+        now = w.get(key) if shown else None
+        value = fmt(now) if now is not None else "–"
+        return label, value, _diff(w, pw, key, fmt=change_fmt) if shown else "", note if now is not None else ""
 
-    competence = [("Self-rated competence", *kpi("competence", lambda v: _mean(v, sv.competence_scale[1])))]
-    acceptance = [("NPS", *kpi("nps", lambda v: "–" if v is None else f"{v:+.0f}")),
-                  *[(KPI_LABEL[k], *kpi(k, lambda v, k=k: _mean(v, getattr(sv, f"{k}_scale")[1])))
-                    for k in ("trust", "relief", "satisfaction")]]
-    impact = [("Hours saved per person and month",
-               *kpi("hours_saved_per_month", lambda v: "–" if v is None else f"{v:.1f} h"))]
-    impact[0] = (impact[0][0], impact[0][1], impact[0][2], "self-reported" if w and not w["suppressed"] else "")
+    def mean(k: str):  # noqa: ANN202
+        return lambda v: f"{v:.1f} / {getattr(sv, f'{k}_scale')[1]:g}"
+
+    competence = [kpi("Self-rated competence", "competence", "competence", mean("competence"))]
+    acceptance = [kpi("NPS", "nps", "nps", lambda v: f"{v:+.0f}", "{:+.0f} pts", "promoters minus detractors"),
+                  *[kpi(KPI_LABEL[k], k, k, mean(k)) for k in ("trust", "relief", "satisfaction")]]
+    impact = [kpi("Hours saved per person and month", "hours_saved_per_month", "hours_saved",
+                  lambda v: f"{v:.1f} h", "{:+.1f} h", "self-reported")]
     mover = [{"name": oneline(str(g["group_name"])), "rate": levels.percent(g["rate"]), "change": pts(g["change_pts"])}
              for g in m.up + m.down]
-    weeks = (f"{a['weeks']} complete week{'s' if a['weeks'] != 1 else ''} from {a['first_week']:%d %b} to "
-             f"{a['last_week']:%d %b}") if a else "no complete week"
+    weeks = (f"{a['weeks']} complete week{'s' if a['weeks'] != 1 else ''}, "
+             f"{_dates(a['first_week'], a['last_week'] + timedelta(days=6))}") if a else "no complete week"
+    short = [f"{levels.HEADLINE} {levels.percent(rate)}" + (f" ({pts(rate_change)})" if rate_change is not None
+                                                            else "")]
+    if shown and w.get("nps") is not None:
+        short.append(f"NPS {w['nps']:+.0f}")
+    if shown and w.get("hours_saved_per_month") is not None:
+        short.append(f"{w['hours_saved_per_month']:.0f} h saved per person and month (self-reported)")
     return {
         "subject": report_subject(m, cfg), "month_label": m.label, "month": m.key, "weeks_text": weeks,
-        "previous_label": "the month before",
-        "wave_text": (f"survey wave {w['wave']} ({w['wave_start']:%d %b} to {w['wave_end']:%d %b}, "
-                      f"{w['respondents']} respondents)" + (f", compared with {pw['wave']}" if pw else ""))
-        if w else "",
+        "previous_label": "the month before", "in_short": "; ".join(short),
+        "wave_text": (f"wave {w['wave']} ({_dates(w['wave_start'], w['wave_end'])}, {w['respondents']} "
+                      "respondents)" + (f", compared with {pw['wave']}" if pw else "")) if w else "",
         "wave_note": wave_note,
         "sections": [("Adoption and use", adoption, []),
                      ("Competence and self-reliance", competence, [NOT_AVAILABLE["support"]]),

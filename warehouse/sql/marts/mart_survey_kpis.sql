@@ -35,14 +35,18 @@ dated as (
     from (select distinct response_date from kept where upn_key is not null) d
 ),
 respondent_groups as (
-    -- the user version current at that load; for someone the directory had not seen yet (a new hire synced
-    -- after it), their first version
+    -- the user version current at that load; for someone the directory did not have then (a new hire synced
+    -- later, a leaver removed before), the version nearest to it
     select k.wave, k.upn_key, k.response_date, g.department, g.job_function, g.manager_team
     from (select distinct wave, upn_key, response_date from kept where upn_key is not null) k
     join dated d using (response_date)
     join snapshots s on s.as_of = d.as_of
-    join int_user_groups g on g.upn_key = k.upn_key and s.loaded_at < g.valid_to
-    qualify row_number() over (partition by k.wave, k.upn_key, k.response_date order by g.valid_from) = 1
+    join int_user_groups g on g.upn_key = k.upn_key
+    qualify row_number() over (
+        partition by k.wave, k.upn_key, k.response_date
+        order by g.valid_from <= s.loaded_at and s.loaded_at < g.valid_to desc,
+                 least(abs(epoch(g.valid_from) - epoch(s.loaded_at)),
+                       abs(epoch(least(g.valid_to, '9999-12-31'::timestamptz)) - epoch(s.loaded_at)))) = 1
 ),
 grouped as (
     -- one row per answer and group it counts for
