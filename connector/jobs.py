@@ -27,6 +27,7 @@ from .fetch import Outcome, RunResult
 if TYPE_CHECKING:
     import duckdb
 
+    from alerts.report import ReportResult
     from alerts.run import AlertRunResult
 
     from .imports import Parsed
@@ -118,6 +119,17 @@ def alerts_job(cfg: Config, *, week: str | None = None, dry_run: bool = False, r
 
     with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="alerts"):
         return run_alerts(cfg, week=week, dry_run=dry_run, resend=resend)
+
+
+def report_job(cfg: Config, *, month: str | None = None, dry_run: bool = False, resend: bool = False,
+               today: date | None = None) -> ReportResult:
+    """The monthly report (`copilot-usage report send`), under the writer lock: it records its sends."""
+    from alerts.report import run_report
+
+    from . import sendmail  # noqa: F401  (registers [alerts] transport = "graph")
+
+    with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="monthly report"):
+        return run_report(cfg, month, dry_run=dry_run, resend=resend, today=today)
 
 
 @dataclass

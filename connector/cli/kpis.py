@@ -83,12 +83,11 @@ def report() -> None:
 def report_send(config_path: str, month: str | None, dry_run: bool, resend: bool) -> None:
     """Send the monthly report to [report] recipients now (each recipient once per month)."""
     from alerts.monthly import MonthError
-    from alerts.report import run_report
 
-    from .. import sendmail  # noqa: F401  (registers [alerts] transport = "graph")
+    from ..jobs import report_job
 
     try:
-        result = run_report(load_config(config_path), month, dry_run=dry_run, resend=resend)
+        result = report_job(load_config(config_path), month=month, dry_run=dry_run, resend=resend)
     except MonthError as e:
         raise click.ClickException(str(e)) from None
     style = {"sent": "green", "written": "green", "skipped": "dim", "failed": "red"}
