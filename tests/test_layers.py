@@ -22,7 +22,8 @@ MAY_IMPORT = {"warehouse": set(), "alerts": {"warehouse"}, "dashboards": {"wareh
 GRAPH_LIBRARIES = {"msgraph", "kiota_abstractions", "kiota_http", "azure"}  # the Graph code is the connector's
 # what the readers may read besides the public marts: the workflow tables the alerts package writes, and the
 # run log (the Data page's last runs); never raw_, stg_ or int_ tables
-WORKFLOW_TABLES = {"champions", "followups", "followup_actions", "followup_events", "alert_log", "_runs"}
+WORKFLOW_TABLES = {"champions", "followups", "followup_actions", "followup_events", "alert_log", "_runs",
+                   "report_log"}
 
 
 def _module(path: Path) -> str:

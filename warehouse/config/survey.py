@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -12,6 +13,11 @@ from .base import Section
 KPIS = ("nps", "satisfaction", "trust", "competence", "relief", "hours_saved")
 Kpi = Literal["nps", "satisfaction", "trust", "competence", "relief", "hours_saved"]
 NPS_SCALE = (0, 10)  # the Net Promoter Score question is 0..10 by definition (9-10 promoters, 0-6 detractors)
+
+
+def _normalise(header: str) -> str:
+    """A header as the importer matches it (connector.import_kinds.normalise: case, spaces, punctuation ignored)."""
+    return re.sub(r"[^0-9a-z]+", "_", header.strip().lstrip("\ufeff").casefold()).strip("_")
 
 
 class SurveyQuestion(Section):
@@ -68,11 +74,9 @@ class SurveyConfig(Section):
 
     @model_validator(mode="after")
     def _unique(self) -> SurveyConfig:
-        from connector.import_kinds import normalise
-
         seen: dict[str, str] = {}
         for q in self.questions:
-            key = normalise(q.column)
+            key = _normalise(q.column)
             if key in seen:
                 raise ValueError(f"question column {q.column!r} is mapped twice ({seen[key]} and {q.kpi})")
             seen[key] = q.kpi
