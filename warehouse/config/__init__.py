@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from .alerting import AlertsConfig, SmtpConfig
 from .base import ConfigError, Section, email_or_empty
 from .collection import AuthConfig, CollectConfig, GraphConfig
+from .interventions import InterventionsConfig
 from .model import JobFunctionRule, LevelsConfig, ModelConfig, StagnationConfig
 from .privacy import PrivacyConfig
 from .service import DashboardConfig, ScheduleConfig, WarehouseConfig, parse_hhmm
@@ -20,6 +21,7 @@ __all__ = ["SECRET_ENV", "AlertsConfig", "AuthConfig", "CollectConfig", "Config"
            "GraphConfig", "JobFunctionRule", "LevelsConfig", "ModelConfig", "PrivacyConfig", "ScheduleConfig",
            "Secrets", "Section", "SmtpConfig", "StagnationConfig", "WarehouseConfig", "email_or_empty", "load_config",
            "parse_hhmm"]
+__all__ += ["InterventionsConfig"]
 
 SECRET_ENV = {
     "client_secret": "COPILOT_USAGE_CLIENT_SECRET",
@@ -39,6 +41,7 @@ class Config(Section):
     alerts: AlertsConfig = AlertsConfig()
     dashboard: DashboardConfig = DashboardConfig()
     privacy: PrivacyConfig = PrivacyConfig()
+    interventions: InterventionsConfig = InterventionsConfig()
     source: str = "<defaults>"
 
 
