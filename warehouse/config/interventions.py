@@ -22,13 +22,15 @@ class InterventionsConfig(Section):
     min_comparison_groups: int = Field(3, ge=3, le=100, description=(
         "Comparable groups needed for an effect and its confidence interval (at least 3: the interval's "
         "t quantile needs 2 degrees of freedom)."))
-    max_rate_gap_points: float = Field(15.0, gt=0, le=100, description=(
+    max_rate_gap_points: float = Field(10.0, gt=0, le=100, description=(
         "A comparable group's baseline rate is within this many percentage points of the targeted group's."))
     max_size_ratio: float = Field(3.0, ge=1, description=(
         "A comparable group has between 1/ratio and ratio times the targeted group's eligible people."))
-    max_trend_gap_points_per_week: float = Field(4.0, gt=0, description=(
-        "A comparable group's trend over the baseline weeks (least squares, points per week) is within this many "
-        "points per week of the targeted group's: the parallel-trends assumption, checked."))
+    trend_weeks: int = Field(8, ge=2, le=52, description=(
+        "Complete weeks before the start date the trends are compared over (at least weeks_before are used)."))
+    max_trend_gap_points_per_week: float = Field(3.0, gt=0, description=(
+        "A comparable group's trend over the trend_weeks before the start (least squares, points per week) is "
+        "within this many points per week of the targeted group's: the parallel-trends assumption, checked."))
     confidence: float = Field(0.95, ge=0.5, lt=1, description=(
         "Confidence level of the effect's interval (two-sided)."))
     min_measured_for_kind: int = Field(3, ge=3, description=(
@@ -42,6 +44,7 @@ class InterventionsConfig(Section):
                 "iv_max_rate_gap": ("double", self.max_rate_gap_points / 100),
                 "iv_max_size_ratio": ("double", self.max_size_ratio),
                 "iv_max_trend_gap": ("double", self.max_trend_gap_points_per_week),
+                "iv_trend_weeks": ("integer", self.trend_weeks),
                 "iv_z": ("double", NormalDist().inv_cdf(0.5 + self.confidence / 2)),
                 "iv_min_for_kind": ("integer", self.min_measured_for_kind),
                 "iv_ci_label": ("varchar", f"{self.confidence * 100:g} %")}

@@ -7,7 +7,9 @@
 --   effect  the targeted group's change minus the mean change of its comparable groups: the same dimension,
 --           every before and after week measured, no intervention of theirs overlapping those weeks, a baseline
 --           rate within max_rate_gap_points, between 1/max_size_ratio and max_size_ratio times the eligible
---           people, and a baseline trend within max_trend_gap_points_per_week (parallel trends, checked);
+--           people, and a trend within max_trend_gap_points_per_week (parallel trends, checked) over the
+--           trend_weeks complete weeks before the start (least squares over those measured, at least
+--           weeks_before of them: four noisy weeks alone would exclude groups by chance);
 --   interval a t prediction interval over the comparable groups' changes: effect +- t(k-1) * sd * sqrt(1 + 1/k)
 --           for k comparable groups with changes of standard deviation sd: how far the targeted group's change
 --           would fall from their mean if the intervention had done nothing (one group, one draw).
@@ -19,7 +21,8 @@
 -- materialized: table
 with params as (
     select iv_weeks_before as nb, iv_weeks_after as na, iv_min_comparisons as min_k, iv_max_rate_gap as max_gap,
-           iv_max_size_ratio as max_ratio, iv_max_trend_gap as max_trend, iv_z as z, iv_ci_label as ci_label,
+           iv_max_size_ratio as max_ratio, iv_max_trend_gap as max_trend, iv_trend_weeks as tw, iv_z as z,
+           iv_ci_label as ci_label,
            min_group_size as min_size
     from _model_params
 ),
@@ -42,7 +45,7 @@ targets as (
 ),
 windows as (
     select t.*,
-           t.start_week - 7 * p.nb as before_from,
+           t.start_week - 7 * p.nb as before_from, t.start_week - 7 * greatest(p.nb, p.tw) as trend_from,
            case when t.start_date = t.start_week then t.start_week else t.start_week + 7 end as after_from,
            p.nb, p.na
     from targets t cross join params p
@@ -54,21 +57,22 @@ series as (
     -- every group of the target's dimension over the target's before and after weeks
     select t.intervention_id, t.dimension, t.group_id as target_id, w.group_id, w.week_start, w.rate,
            w.eligible_users, w.suppressed, w.week_start >= t.after_from as after,
-           (w.week_start - t.before_from) // 7 as k
+           w.week_start < t.after_from and w.week_start >= t.before_from as before,
+           (w.week_start - t.trend_from) // 7 as k
     from windows2 t
     join weekly w on w.dimension = t.dimension
-                 and (w.week_start between t.before_from and t.start_week - 7
+                 and (w.week_start between t.trend_from and t.start_week - 7
                       or w.week_start between t.after_from and t.after_to)
 ),
 group_stats as (
     -- rounded where float sums depend on the order DuckDB's threads add them
     select intervention_id, dimension, target_id, group_id,
-           count(rate) filter (where not after) as n_before, count(rate) filter (where after) as n_after,
-           round(avg(rate) filter (where not after), 12) as before_rate,
+           count(rate) filter (where before) as n_before, count(rate) filter (where after) as n_after,
+           round(avg(rate) filter (where before), 12) as before_rate,
            round(avg(rate) filter (where after), 12) as after_rate,
            round(regr_slope(rate * 100, k) filter (where not after), 9) as trend,
-           avg(eligible_users) filter (where not after) as size,
-           bool_or(suppressed) as any_suppressed
+           avg(eligible_users) filter (where before) as size,
+           bool_or(suppressed) filter (where before or after) as any_suppressed
     from series group by all
 ),
 busy as (
