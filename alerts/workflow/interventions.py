@@ -227,8 +227,9 @@ def import_csv(cfg: Config, path: Path, *, author: str | None = None, today: dat
                 rows.append((line, *_parse(rec, known, today)))
             except InterventionError as e:
                 result.errors.append((line, str(e)))
-        before = con.execute("select imported_at from intervention_imports where sha256 = ?", [sha]).fetchone()
-        result.already_imported = before[0] if before else None
+        before = con.execute("select timezone('UTC', imported_at) from intervention_imports where sha256 = ?",
+                             [sha]).fetchone()
+        result.already_imported = before[0].replace(tzinfo=UTC) if before else None
         with db.transaction(con):
             for line, start, end, kind, title, notes, dim, gid, label in rows:
                 iid, new = _upsert(con, kind=kind, title=title, start=start, end=end, notes=notes, source="import",
