@@ -75,7 +75,7 @@ def _transform(cfg: Config, result: JobResult, *, full: bool = False) -> None:
                                         memory_limit=cfg.warehouse.memory_limit,
                                         incremental_memory_limit=cfg.warehouse.incremental_memory_limit,
                                         rebuild_memory_limit=cfg.warehouse.rebuild_memory_limit, full=full,
-                                        then=followups)
+                                        then=followups, interventions=cfg.interventions)
     except TransformError as e:
         result.transform_error = str(e)
         log.error("transform failed: %s", e)

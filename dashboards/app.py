@@ -32,6 +32,7 @@ def pages(viewer: Viewer) -> tuple[list[st.Page], st.Page]:
             _page("heatmap", "Heatmap", "heatmap", ":material/grid_on:"),
             _page("agents", "Agents", "agents", ":material/smart_toy:"),
             _page("stagnation", "Follow-ups", "stagnation", ":material/task_alt:"),
+            _page("interventions", "Interventions", "interventions", ":material/campaign:"),
             _page("licences", "Licences", "licences", ":material/badge:"),
             _page("four_dimensions", "Four dimensions", "four-dimensions", ":material/view_quilt:")]
     data = _page("data", "Data", "data", ":material/database:")

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from .alerting import AlertsConfig, SmtpConfig
 from .base import ConfigError, Section, email_or_empty
 from .collection import AuthConfig, CollectConfig, GraphConfig
+from .interventions import InterventionsConfig
 from .model import JobFunctionRule, LevelsConfig, ModelConfig, StagnationConfig
 from .privacy import PrivacyConfig
 from .report import ReportConfig
@@ -22,6 +23,7 @@ __all__ = ["SECRET_ENV", "AlertsConfig", "AuthConfig", "CollectConfig", "Config"
            "GraphConfig", "JobFunctionRule", "LevelsConfig", "ModelConfig", "PrivacyConfig", "ScheduleConfig",
            "Secrets", "Section", "SmtpConfig", "StagnationConfig", "WarehouseConfig", "email_or_empty", "load_config",
            "parse_hhmm"]
+__all__ += ["InterventionsConfig"]
 
 SECRET_ENV = {
     "client_secret": "COPILOT_USAGE_CLIENT_SECRET",
@@ -41,6 +43,7 @@ class Config(Section):
     alerts: AlertsConfig = AlertsConfig()
     dashboard: DashboardConfig = DashboardConfig()
     privacy: PrivacyConfig = PrivacyConfig()
+    interventions: InterventionsConfig = InterventionsConfig()
     survey: SurveyConfig = SurveyConfig()
     report: ReportConfig = ReportConfig()
     source: str = "<defaults>"
