@@ -48,7 +48,10 @@ def _diff(now: dict | None, then: dict | None, key: str, scale: float = 1.0, fmt
 
 
 def effect_sentence(iv: dict) -> str:
-    """E.g. `Training for Finance on 3 Nov: +14 pts vs 9 comparable departments (95 % CI +6 to +22)`."""
+    """The mart's own sentence (`mart_intervention_effect.sentence`, as the dashboard and the digest word it), else
+    e.g. `Training for Finance on 3 Nov: +14 pts vs 9 comparable departments (95 % CI +6 to +22)`."""
+    if iv.get("sentence"):
+        return oneline(str(iv["sentence"]))
     what = oneline(str(iv.get("title") or iv.get("kind") or "intervention"))
     head = f"{what[:1].upper()}{what[1:]} for {oneline(str(iv['group_name']))} on {iv['start_date']:%-d %b}"
     if iv.get("effect_pts") is None:

@@ -39,4 +39,9 @@ def surveyed_warehouse(model_cfg: Config, dest: Path, extra: str = "") -> Config
             f"{1 + i % 5}\n" for i, u in enumerate(people[::5][:n])))
         out = CliRunner().invoke(cli, ["survey", "import", str(path), "--config", cfg.source, "--wave", wave])
         assert out.exit_code == 0, out.output
+    interventions = dest / "interventions.csv"  # one training, measured (or not yet) by mart_intervention_effect
+    interventions.write_text("date,kind,dimension,group_name,title\n2026-11-02,training,department,Finance,"
+                             "Prompt clinic\n")
+    out = CliRunner().invoke(cli, ["interventions", "import", str(interventions), "--config", cfg.source])
+    assert out.exit_code == 0, out.output
     return cfg

@@ -68,6 +68,8 @@ def test_the_report_goes_through_smtp_once_per_recipient_and_month(surveyed, tmp
     assert f"Monthly report November 2026: weekly active rate {levels.percent(rate)}" in msg["Subject"]
     text = msg.get_body(("plain",)).get_content()
     assert f"NPS: {nps:+.0f}" in text and f"{respondents} respondents" in text and "compared with Oct pulse" in text
+    ((sentence,),) = q(cfg, "select sentence from mart_intervention_effect where title = 'Prompt clinic'")
+    assert f"* {sentence}" in text  # the intervention with its measured effect, worded as the dashboard words it
     png = next(p for p in msg.walk() if p.get_content_type() == "image/png")
     assert png.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
     assert f"cid:{png['Content-ID'].strip('<>')}" in msg.get_body(("html",)).get_content()
