@@ -81,7 +81,8 @@ def report_context(m: Month, cfg: Config, cid: str = "") -> dict:
          _diff(a, p, "active_days"), "per week"),
         ("Breadth", "–" if a.get("breadth") is None else f"{a['breadth']:.1f} apps", _diff(a, p, "breadth"),
          "apps per active person"),
-        ("Habit rate", levels.percent(a.get("habit_rate")), _diff(a, p, "habit_rate", 100, "{:+.0f} pts"),
+        ("Habit rate", "collecting history" if a.get("habit_rate") is None else levels.percent(a["habit_rate"]),
+         _diff(a, p, "habit_rate", 100, "{:+.0f} pts"),
          "active on 12 of 28 days"),
     ]
     shown = w is not None and not w["suppressed"]
