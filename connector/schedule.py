@@ -7,6 +7,7 @@ service that was down when its run was due runs once at start-up, however many r
 
 from __future__ import annotations
 
+import functools
 import logging
 import signal
 import threading
@@ -136,7 +137,11 @@ class Service:
             s.add_job(self.monthly_report, monthly, id=REPORT_JOB, name="monthly report", replace_existing=True)
             if self.cfg.schedule.catch_up_on_start and missed(monthly, last_done(self.cfg, REPORT_JOB), now,
                                                               horizon=timedelta(days=32)):
-                catch_up.append(self.monthly_report)
+                due = previous_fire_time(monthly, now, timedelta(days=32))
+                log.info("the monthly report due at %s was missed; sending it once now", due)
+                # the month the missed run would have covered, not the month before today
+                catch_up.append(functools.update_wrapper(functools.partial(self.monthly_report, due),
+                                                         self.monthly_report))
         if catch_up:  # in order: collect first, so the alerts read today's data
             s.add_job(lambda: [job() for job in catch_up], DateTrigger(now, timezone=self.tz), id="catch_up",
                       name="catch-up: " + " + ".join(j.__name__ for j in catch_up), replace_existing=True)
@@ -169,13 +174,14 @@ class Service:
             log.info("alerts %s: %d sent", result.week_label, sent)
             self.events.append((ALERTS_JOB, "ok"))
 
-    def monthly_report(self) -> None:
-        """The scheduled monthly report: `report send` for the month before; failed sends retry in an hour."""
+    def monthly_report(self, due: datetime | None = None) -> None:
+        """The scheduled monthly report: `report send` for the month before `due` (default: now); failed sends
+        retry in an hour."""
         try:
-            result = self._report(self.cfg, today=datetime.now(self.tz).date())
+            result = self._report(self.cfg, today=(due or datetime.now(self.tz)).date())
         except WriterBusy as e:
             log.warning("%s; the monthly report again in %s", e, BUSY_RETRY)
-            self._once(REPORT_JOB + "_retry", datetime.now(self.tz) + BUSY_RETRY, self.monthly_report)
+            self._once(REPORT_JOB + "_retry", datetime.now(self.tz) + BUSY_RETRY, lambda: self.monthly_report(due))
             self.events.append((REPORT_JOB, "busy"))
             return
         except Exception:
@@ -184,7 +190,8 @@ class Service:
             return
         if result.failed:
             log.warning("monthly report %s: failed for %s; retrying in 1 h", result.month, ", ".join(result.failed))
-            self._once(REPORT_JOB + "_retry", datetime.now(self.tz) + timedelta(hours=1), self.monthly_report)
+            self._once(REPORT_JOB + "_retry", datetime.now(self.tz) + timedelta(hours=1),
+                       lambda: self.monthly_report(due))
             self.events.append((REPORT_JOB, "failed"))
         else:
             log.info("monthly report %s: sent", result.month)

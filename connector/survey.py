@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import db
-from warehouse.config import Config, SurveyConfig
+from warehouse.config import SurveyConfig
 
 from .import_kinds import normalise
 from .imports import DATE_FORMATS, BadImport, _decode, _delimiter, _parse_date
@@ -217,49 +217,28 @@ def already_imported(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | Non
 
 def land(con: duckdb.DuckDBPyConnection, f: SurveyFile, survey: SurveyConfig, run_id: str) -> None:
     """The answers, the `_survey_imports` row and the `_runs` row, in one transaction (all or nothing)."""
+    import pyarrow as pa
+
     now = datetime.now(UTC)
-    rows = [(run_id, f.file, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], *survey.scale(a[7]))
-            for a in f.answers]
+    types = {"line": pa.int64(), "wave": pa.string(), "response_date": pa.date32(), "upn_key": pa.string(),
+             "group_dimension": pa.string(), "group_name": pa.string(), "question": pa.string(), "kpi": pa.string(),
+             "value": pa.float64()}
+    cols = {n: pa.array([a[i] for a in f.answers], t) for i, (n, t) in enumerate(types.items())}
+    scales = [survey.scale(a[7]) for a in f.answers]
+    table = pa.table({**cols, "scale_min": pa.array([lo for lo, _ in scales], pa.float64()),
+                      "scale_max": pa.array([hi for _, hi in scales], pa.float64())})
     with db.transaction(con):
-        if rows:
-            con.executemany("insert into survey_answers values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        if f.answers:
+            con.register("_survey_rows", table)
+            con.execute("insert into survey_answers by name select ? as run_id, ? as file_name, * from _survey_rows",
+                        [run_id, f.file])
+            con.unregister("_survey_rows")
         con.execute("insert into _survey_imports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [run_id, f.file, f.sha256, f.wave, f.lines_read, f.lines_loaded, len(f.rejected), len(rows),
+                    [run_id, f.file, f.sha256, f.wave, f.lines_read, f.lines_loaded, len(f.rejected), len(f.answers),
                      f.date_format, json.dumps(f.header, ensure_ascii=False),
                      json.dumps(f.unmapped, ensure_ascii=False) if f.unmapped else None,
                      json.dumps([r.__dict__ for r in f.rejected], ensure_ascii=False) if f.rejected else None, now])
         note = (f"imported {f.file}: {f.lines_loaded} of {f.lines_read} line(s) loaded, {len(f.rejected)} "
                 f"problem(s)" + (f"; not mapped: {', '.join(f.unmapped[:5])}" if f.unmapped else ""))
         con.execute("insert into _runs values (?, 'import:survey', ?, ?, ?, ?, ?, 0, null, 'survey', '', ?)",
-                    [run_id, now, datetime.now(UTC), "warning" if f.rejected else "ok", len(rows), 0, note])
-
-
-@dataclass
-class SurveyImport:
-    """What `survey import` did with one file."""
-
-    parsed: SurveyFile | None = None
-    run_id: str | None = None
-    already: tuple | None = None
-
-
-def import_survey(cfg: Config, path: Path, *, wave: str | None = None, date_format: str | None = None,
-                  transform: bool = True) -> tuple[SurveyImport, object]:
-    """Check `path` against the warehouse and land its good lines under the writer lock, then transform (so
-    mart_survey_kpis has them). Returns what happened and the transform's JobResult."""
-    from warehouse.lock import writer_lock
-
-    from .fetch import new_run_id
-    from .jobs import JobResult, _transform
-
-    result, job = SurveyImport(), JobResult()
-    with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="survey import"):
-        with db.writing(cfg.warehouse, memory_limit="") as con:
-            result.parsed = parse(path, cfg.survey, known(con, cfg.survey), wave=wave, date_format=date_format)
-            result.already = already_imported(con, result.parsed.sha256)
-            if result.already is None:
-                result.run_id = new_run_id()
-                land(con, result.parsed, cfg.survey, result.run_id)
-        if transform and result.run_id:
-            _transform(cfg, job)
-    return result, job
+                    [run_id, now, datetime.now(UTC), "warning" if f.rejected else "ok", len(f.answers), 0, note])

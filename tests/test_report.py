@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -173,12 +174,14 @@ def test_the_scheduler_sends_it_on_the_first_monday_and_catches_up_once(surveyed
     ams = ZoneInfo("Europe/Amsterdam")
     assert report_trigger(cfg).get_next_fire_time(None, datetime(2026, 11, 20, tzinfo=ams)) \
         == datetime(2026, 12, 7, 8, 0, tzinfo=ams)  # the first Monday of December
-    service = Service(cfg, scheduler=BackgroundScheduler(), run=lambda cfg, **kw: None,
-                      report=lambda cfg, today: report_job(cfg, today=date(2026, 12, 7)))  # the real job, on 7 Dec
+    days = []
+    other = SimpleNamespace(exit_code=0, retry_after=None, deliveries=[], failed=[], week_label="2026-W50")
+    service = Service(cfg, scheduler=BackgroundScheduler(), run=lambda cfg, **kw: other, alerts=lambda cfg: other,
+                      report=lambda cfg, today: days.append(today) or report_job(cfg, today=today))  # the real job
     jobs = {j.id: j for j in service.build(now=datetime(2026, 12, 9, 9, 0, tzinfo=ams)).get_jobs()}
-    assert REPORT_JOB in jobs and "monthly_report" in jobs["catch_up"].name  # due on 7 Dec, never sent
-    service.monthly_report()
-    assert service.events == [(REPORT_JOB, "ok")]
+    assert REPORT_JOB in jobs and jobs["catch_up"].name.endswith(" + monthly_report")  # due on 7 Dec, never sent
+    jobs["catch_up"].func()  # what the scheduler runs at start-up: the run and alerts (stand-ins), then the report
+    assert days == [date(2026, 12, 7)] and service.events[-1] == (REPORT_JOB, "ok")  # the missed run's month
     assert len(list((tmp_path / "outbox" / "2026-11").glob("monthly-*.eml"))) == 2  # the month before: November
     sent = last_done(cfg, REPORT_JOB)  # what the next start's catch-up reads: the send is recorded
     assert sent is not None and abs(sent - datetime.now(UTC)) < timedelta(minutes=10)

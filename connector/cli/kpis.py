@@ -36,12 +36,12 @@ def survey_import(config_path: str, file: Path, wave: str | None, date_format: s
                   no_transform: bool) -> None:
     """Import a survey export (CSV): good lines are loaded, each bad one is reported with its line and column."""
     from ..imports import BadImport
-    from ..survey import import_survey
+    from ..jobs import survey_import_job
 
     if wave is not None and not wave.strip():
         raise click.BadParameter("the wave name is empty", param_hint="--wave")
     try:
-        result, job = import_survey(load_config(config_path), file, wave=wave and " ".join(wave.split()),
+        result, job = survey_import_job(load_config(config_path), file, wave=wave and " ".join(wave.split()),
                                     date_format=date_format, transform=not no_transform)
     except BadImport as e:
         raise click.ClickException(str(e)) from None
