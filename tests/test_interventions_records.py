@@ -151,6 +151,7 @@ def test_a_followup_action_becomes_a_champion_action_intervention(cfg):
 
 
 def test_the_digest_and_the_dashboard_show_the_effects(cfg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import streamlit as st
     from dashboard_apptest import app, frames, texts
 
     from alerts.build import Digest
@@ -170,3 +171,15 @@ def test_the_digest_and_the_dashboard_show_the_effects(cfg, tmp_path: Path, monk
     table = frames(at)[1]
     assert set(table["group"]) == set(uw.TREATED) | set(uw.PLACEBO)
     assert set(table["status"]) == {"not enough data yet: weeks after still to come"}
+    # a champion sees the per-kind averages and only their own group's effect, and records only for it
+    champions = tmp_path / "champions.csv"
+    champions.write_text("dimension,group_name,champion_name,champion_email,manager_email\n"
+                         "job_function,Legal Counsel,Lee Counsel,lee.counsel@contoso.example,\n")
+    assert CliRunner().invoke(cli, ["champions", "import", str(champions), "--config", cfg.source]).exit_code == 0
+    st.cache_data.clear()  # the champions query of the first run is cached
+    at = app(cfg, monkeypatch, view_as="lee.counsel@contoso.example")
+    at.run()
+    at.switch_page("views/interventions.py").run()
+    assert not at.exception, at.exception
+    assert set(frames(at)[1]["group"]) == {"Legal Counsel"}
+    assert [s.options for s in at.multiselect] == [["Legal Counsel"]]
