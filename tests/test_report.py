@@ -222,7 +222,10 @@ def test_the_four_dimensions_page_in_chromium(surveyed):
             page.get_by_role("heading", name="Four dimensions").first.wait_for(timeout=30000)
             page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=30000)
             page.get_by_text("Survey per group, next to usage").wait_for(timeout=30000)
-            page.wait_for_timeout(800)
+            page.get_by_text("Waves of").wait_for(timeout=30000)
+            frames = page.locator('[data-testid="stDataFrame"]')
+            frames.nth(3).wait_for(timeout=30000)  # movers up and down, the survey per group, the waves
+            page.wait_for_timeout(2500)  # the grids draw on a canvas after they mount
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "dashboard-four-dimensions.png"), full_page=True)
             assert page.locator('[data-testid="stException"]').count() == 0
