@@ -156,14 +156,15 @@ def render_report_bodies(m: Month, cfg: Config) -> tuple[str, str]:
     return _env.get_template("monthly.txt.j2").render(ctx), _env.get_template("monthly.html.j2").render(ctx)
 
 
-def render_report(m: Month, cfg: Config, recipient: str) -> EmailMessage:
-    """One EmailMessage to `recipient`: text + HTML, the trend PNG inline (CID) and attached for forwarding."""
+def render_report(m: Month, cfg: Config, recipient: str, png: bytes | None = None) -> EmailMessage:
+    """One EmailMessage to `recipient`: text + HTML with the trend PNG inline (CID); `png`: the image already
+    drawn for another recipient (drawing it takes about a second)."""
     text, html = render_report_bodies(m, cfg)
     msg = EmailMessage(policy=POLICY)
     _headers(msg, cfg, recipient, None, report_subject(m, cfg), "monthly", m.key)
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
-    png = trend_png(m, cfg.model.stagnation.target_rate)
+    png = png or trend_png(m, cfg.model.stagnation.target_rate)
     msg.get_payload()[1].add_related(png, maintype="image", subtype="png", cid=_cid(m), disposition="inline",
                                      filename=f"copilot-adoption-{m.key}.png")
     return msg
@@ -199,7 +200,8 @@ def run_report(cfg: Config, month: str | date | None = None, *, dry_run: bool = 
     todo = [r for r in cfg.report.recipients if resend or dry_run or r not in sent]
     result.deliveries += [(r, "skipped", "already sent for this month (--resend to send again)")
                           for r in cfg.report.recipients if r not in todo]
-    errors = transport.send_all([render_report(m, cfg, r) for r in todo]) if todo else []
+    png = trend_png(m, cfg.model.stagnation.target_rate) if todo else b""
+    errors = transport.send_all([render_report(m, cfg, r, png) for r in todo]) if todo else []
     for r, error in zip(todo, errors, strict=True):
         result.deliveries.append((r, "failed" if error else "written" if dry_run else "sent", error or ""))
     if isinstance(transport, OutboxTransport):
