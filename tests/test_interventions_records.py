@@ -159,6 +159,9 @@ def test_the_digest_and_the_dashboard_show_the_effects(cfg, tmp_path: Path, monk
 
     code, out = _cli("import", str(uw.interventions_csv(tmp_path / "iv.csv")), "--config", cfg.source)
     assert code == 0, out
+    code, out = _cli("list", "--config", cfg.source)
+    assert code == 0 and "campaign" in out and "Legal Counsel" in out
+    assert "Training: not enough data yet (0 measured group effects, 3 needed)" in " ".join(out.split())
     # the warehouse stops a week before the after-weeks end: every group is still collecting
     text, html = render_digest_bodies(Digest(uw.START, "lead@contoso.example", [], None), cfg)
     assert "Interventions (measured against comparable groups" in text
