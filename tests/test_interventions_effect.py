@@ -115,3 +115,27 @@ def test_not_enough_data_statuses_carry_no_number(tmp_path_factory: pytest.TempP
     kinds = _rows(strict.warehouse.path, "select kind, effect_pts, status from mart_intervention_kind_effect "
                                          "order by kind")
     assert kinds == [("office_hours", None, "too_few_measured"), ("training", None, "too_few_measured")]
+
+
+def test_an_uplift_changes_only_its_group_from_its_date():
+    import datetime as dt
+
+    import numpy as np
+
+    from connector.simulator.tenant import Tenant
+    from connector.simulator.uplift import Uplift
+
+    plain = Tenant.generate(users=300, days=28, seed=3, end=dt.date(2026, 11, 22))
+    lifted = Tenant.generate(users=300, days=28, seed=3, end=dt.date(2026, 11, 22))
+    lifted.uplifts = [Uplift("department", "Finance", plain.date(14), 40.0)]
+    plain.state(27)
+    lifted.state(27)
+    finance = lifted.dept_on(27) == 0
+    assert (plain._daily_any[:, ~finance] == lifted._daily_any[:, ~finance]).all()
+    assert (plain._daily_any[:14] == lifted._daily_any[:14]).all()
+    assert (lifted._daily_any[14:, finance] >= plain._daily_any[14:, finance]).all()
+    assert lifted._daily_any[14:, finance].sum() > plain._daily_any[14:, finance].sum() * 1.2
+    with pytest.raises(ValueError, match="no department 'Finanse'"):
+        Uplift("department", "Finanse", plain.date(14), 10.0)
+    reports = Uplift("manager", plain.upn[0], plain.date(0), 1.0).members(plain, 27, np.arange(plain.n))
+    assert (reports == (plain.manager_on(27) == 0)).all() and reports.sum() >= 1  # the CEO's direct reports

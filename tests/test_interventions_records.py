@@ -11,13 +11,14 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from alerts.workflow import followups
+from alerts.workflow import followups, intervention_effects
 from alerts.workflow.episodes import sync
 from alerts.workflow.interventions import InterventionError, import_csv, list_interventions
 from connector.cli import cli
 from connector.simulator.catalog import DEPARTMENTS
 from tests import uplift_warehouse as uw
 from warehouse import db
+from warehouse.transform import transform
 
 TABLES = ("interventions", "intervention_groups", "intervention_imports", "intervention_attendance")
 
@@ -132,7 +133,11 @@ def test_attendance_is_kept_only_as_counts_per_group(cfg, tmp_path: Path):
     assert code == 1 and "no intervention #9" in out
 
 
-def test_a_followup_action_becomes_a_champion_action_intervention(cfg):
+def test_a_followup_action_becomes_a_champion_action_intervention(cfg, monkeypatch: pytest.MonkeyPatch):
+    from dashboard_apptest import app, texts
+
+    from dashboards.text import md
+
     sync(cfg)
     f = followups.list_followups(cfg)[0]
     a = followups.add_action(cfg, f.id, "office_hours", note="Tuesday drop-in", action_date=uw.START)
@@ -140,6 +145,15 @@ def test_a_followup_action_becomes_a_champion_action_intervention(cfg):
     assert (iv.kind, iv.source, iv.followup_id, iv.start_date, iv.notes) == (
         "champion_action", "followup", f.id, uw.START, "Tuesday drop-in")
     assert iv.groups == ((f.dimension, f.group_id, f.group_name),)
+    # measured with the next transform, and shown on the follow-up
+    assert transform(cfg.warehouse.path, cfg.model, interventions=cfg.interventions).failed_checks == []
+    [e] = intervention_effects.for_followup(cfg, f.id)
+    assert e.kind == "champion_action" and e.sentence.startswith(f"{f.group_name} champion action on 26 Oct 2026: ")
+    at = app(cfg, monkeypatch)
+    at.run()
+    at.switch_page("views/stagnation.py").run()
+    assert not at.exception, at.exception
+    assert f"**Measured effect** of the action: {md(e.sentence)}" in texts(at)
     # logged before interventions existed: the migration turns it into one too
     con = db.connect(cfg.warehouse.path)
     con.execute("delete from intervention_groups; delete from interventions; "
@@ -159,6 +173,9 @@ def test_the_digest_and_the_dashboard_show_the_effects(cfg, tmp_path: Path, monk
 
     code, out = _cli("import", str(uw.interventions_csv(tmp_path / "iv.csv")), "--config", cfg.source)
     assert code == 0, out
+    code, out = _cli("list", "--config", cfg.source)
+    assert code == 0 and "campaign" in out and "Legal Counsel" in out
+    assert "Training: not enough data yet (0 measured group effects, 3 needed)" in " ".join(out.split())
     # the warehouse stops a week before the after-weeks end: every group is still collecting
     text, html = render_digest_bodies(Digest(uw.START, "lead@contoso.example", [], None), cfg)
     assert "Interventions (measured against comparable groups" in text

@@ -97,11 +97,14 @@ def interventions_import(config_path: str, file: Path, author: str | None, no_tr
 @clean_errors
 def interventions_list(config_path: str) -> None:
     """List interventions with each targeted group's measured effect (as of the last transform)."""
-    from alerts.workflow.intervention_effects import effects
+    from alerts.workflow.intervention_effects import effects, read_kind_effects
     from alerts.workflow.interventions import list_interventions
+    from warehouse import db
 
     cfg = load_config(config_path)
     eff = effects(cfg)
+    with db.reading(cfg.warehouse) as con:
+        kinds = read_kind_effects(con)
     table = Table(box=None)
     for col in ("id", "start", "kind", "title", "source", "group", "effect"):
         table.add_column(col)
@@ -112,6 +115,8 @@ def interventions_list(config_path: str) -> None:
                           f"{dim}: {escape(name)}", escape(e.sentence.split(": ", 1)[-1]) if e else
                           "not measured yet (recorded after the last transform)")
     console.print(table)
+    for k in kinds:
+        console.print(escape(k.sentence))
 
 
 @interventions.command("attendance")
