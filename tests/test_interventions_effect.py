@@ -139,3 +139,35 @@ def test_an_uplift_changes_only_its_group_from_its_date():
         Uplift("department", "Finanse", plain.date(14), 10.0)
     reports = Uplift("manager", plain.upn[0], plain.date(0), 1.0).members(plain, 27, np.arange(plain.n))
     assert (reports == (plain.manager_on(27) == 0)).all() and reports.sum() >= 1  # the CEO's direct reports
+
+
+def test_the_interventions_page_in_chromium(measured, tmp_path: Path):
+    """The page a lead reads: the per-kind averages and each group's effect with its interval, in a browser."""
+    from test_alerts_screenshot import ARTIFACTS, CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs Debian's chromium (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.dashboard_server import Server
+
+    cfg, _ = measured
+    config = tmp_path / "dashboard.toml"
+    config.write_text(Path(cfg.source).read_text() + '\n[dashboard]\nauth = "none"\n')
+    server = Server(config, tmp_path / "dashboard.log")
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
+            page = b.new_page(viewport={"width": 1400, "height": 1900})
+            page.goto(f"{server.url}/interventions", wait_until="networkidle")
+            page.get_by_role("heading", name="By kind, across the tenant").wait_for(timeout=30000)
+            page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=30000)
+            page.locator('[data-testid="stDataFrame"]').nth(1).wait_for(timeout=30000)  # kinds, then groups
+            page.wait_for_timeout(2000)  # the grids draw on a canvas after they mount
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "dashboard-interventions.png"), full_page=True)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            assert page.get_by_role("heading", name="Record an intervention").count() == 1
+            b.close()
+    finally:
+        server.stop()
