@@ -25,6 +25,8 @@ COMMANDS = {
     "champions": {"import", "list"},
     "followups": {"action", "list", "set", "show", "sync"},
     "privacy": {"status", "purge", "pseudonym"},  # [privacy] (docs/privacy.md), since
+    "interventions": {"add", "attendance", "import", "list"},
+    "survey": {"import"}, "report": {"send"},
 }
 
 

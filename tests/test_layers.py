@@ -24,7 +24,10 @@ GRAPH_LIBRARIES = {"msgraph", "kiota_abstractions", "kiota_http", "azure"}  # th
 # run log (the Data page's last runs); never raw_, stg_ or int_ tables
 WORKFLOW_TABLES = {"champions", "followups", "followup_actions", "followup_events", "alert_log", "_runs",
                    "licence_exports",
-                   "privacy_identities"}  # admin-only names of a pseudonymised warehouse (docs/privacy.md)
+                   "privacy_identities",  # admin-only names of a pseudonymised warehouse (docs/privacy.md)
+                   "report_log",
+                   # the programme's interventions (alerts/workflow/interventions.py), attendance only as counts
+                   "interventions", "intervention_groups", "intervention_attendance"}
 
 
 def _module(path: Path) -> str:

@@ -12,15 +12,19 @@ from pydantic import ValidationError
 from .alerting import AlertsConfig, SmtpConfig
 from .base import ConfigError, Section, email_or_empty
 from .collection import AuthConfig, CollectConfig, GraphConfig
+from .interventions import InterventionsConfig
 from .licences import LicencesConfig
 from .model import JobFunctionRule, LevelsConfig, ModelConfig, StagnationConfig
 from .privacy import PrivacyConfig
+from .report import ReportConfig
 from .service import DashboardConfig, ScheduleConfig, WarehouseConfig, parse_hhmm
+from .survey import SurveyConfig
 
 __all__ = ["SECRET_ENV", "AlertsConfig", "AuthConfig", "CollectConfig", "Config", "ConfigError", "DashboardConfig",
            "GraphConfig", "JobFunctionRule", "LevelsConfig", "LicencesConfig", "ModelConfig", "PrivacyConfig",
            "ScheduleConfig", "Secrets", "Section", "SmtpConfig", "StagnationConfig", "WarehouseConfig",
            "email_or_empty", "load_config", "parse_hhmm"]
+__all__ += ["InterventionsConfig"]
 
 SECRET_ENV = {
     "client_secret": "COPILOT_USAGE_CLIENT_SECRET",
@@ -42,6 +46,9 @@ class Config(Section):
     dashboard: DashboardConfig = DashboardConfig()
     privacy: PrivacyConfig = PrivacyConfig()
     licences: LicencesConfig = LicencesConfig()
+    interventions: InterventionsConfig = InterventionsConfig()
+    survey: SurveyConfig = SurveyConfig()
+    report: ReportConfig = ReportConfig()
     source: str = "<defaults>"
 
 
