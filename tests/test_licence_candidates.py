@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
-from dashboard_apptest import app, by_label, frames, texts
+from dashboard_apptest import app, by_label, chart_rows, frames, texts
 from simulated_warehouse import DAYS, END, build_warehouse, copy_warehouse
 
 from alerts.render import render_digest_bodies
@@ -24,6 +24,7 @@ from alerts.run import load_batch
 from connector.jobs import transform_job
 from connector.simulator.licence_cases import REALLOCATION, expected_ranking, expected_tiers
 from connector.simulator.tenant import Tenant
+from dashboards import charts
 
 E = DAYS - 1  # the last simulated day: the latest report date
 FIRST_DAY = E - 29  # daily collection of the last 30 days
@@ -181,6 +182,11 @@ def test_overview_and_digest_show_the_idle_cost(built, monkeypatch):
     at.switch_page("views/overview.py").run()
     assert not at.exception
     assert by_label(at.metric, "Idle licences cost a month").value == f"{cost:,.0f} USD"
+    trend = chart_rows(at, len(at.get("vega_lite_chart")) - 1)  # the last chart: the idle cost per week
+    assert [r["idle_monthly_cost"] for r in trend][-1] == cost and len(trend) == 5
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    charts.idle_cost(con.execute("select * from mart_idle_cost where dimension = 'tenant'").df()).to_dict()  # valid
+    con.close()
     batch, _, _ = load_batch(cfg, save_followups=False)
     text, html = render_digest_bodies(batch.digest, cfg)
     assert f"Idle Copilot licences: {idle:,} of " in text and f"cost {cost:,.0f} USD a month" in text
