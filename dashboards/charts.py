@@ -102,10 +102,10 @@ def heatmap_cells(df: pd.DataFrame, x: str, rate: str, active: str | None = None
     return out
 
 
-def two_lines(labels: list[str], longer_than: int = 10) -> str:
-    """A Vega label expression that writes each of `labels` on two lines ("Microsoft 365" over "Copilot app"; a
-    short one on the second), so a dozen columns keep every name. Vega draws extra lines downwards: the axis needs
-    `labelPadding` of one line to stay clear of the cells."""
+def two_lines(labels: list[str], longer_than: int = 6) -> str:
+    """A Vega label expression that writes each of `labels` on two lines ("Microsoft 365" over "Copilot app",
+    "any" over "app"; a short one on the second), so a dozen narrow columns keep every name apart. Vega draws
+    extra lines downwards: the axis needs `labelPadding` of one line to stay clear of the cells."""
     lines = {}
     for text in labels:
         words = text.split(" ")
