@@ -2,9 +2,8 @@
 
 One warehouse, built the real way: a 200-person tenant plus the licence cases of connector/simulator/licence_cases.py
 (a user licensed last week, one idle for 40 days after a 60-day-old assignment, two disabled accounts (one through
-users/delta a week ago), a deleted account,
-unlicensed heavy Microsoft 365 users in IT and Human Resources, ...), collected over HTTP every day of the last 30,
-then transformed by the daily job with a `[licences]` section (a second SKU priced differently). Every tier and
+users/delta a week ago), a deleted account, unlicensed heavy Microsoft 365 users in IT and Human Resources, ...),
+collected over HTTP every day of the last 30, then transformed by the daily job with a `[licences]` section (a second SKU priced differently). Every tier and
 every week's idle cost is compared with what the simulator served, for all users, not only the cases.
 """
 
