@@ -3,8 +3,9 @@
 One warehouse, built the real way: a 200-person tenant plus the licence cases of connector/simulator/licence_cases.py
 (a user licensed last week, one idle for 40 days after a 60-day-old assignment, two disabled accounts (one through
 users/delta a week ago), a deleted account, unlicensed heavy Microsoft 365 users in IT and Human Resources, ...),
-collected over HTTP every day of the last 30, then transformed by the daily job with a `[licences]` section (a second SKU priced differently). Every tier and
-every week's idle cost is compared with what the simulator served, for all users, not only the cases.
+collected over HTTP every day of the last 30, then transformed by the daily job with a `[licences]` section (a
+second SKU priced differently). Every tier and every week's idle cost is compared with what the simulator served,
+for all users, not only the cases.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def test_reallocation_candidates_match_the_simulated_tenant(built):
     assert [r[1] for r in got] == [t.upn[index[name]] for name in expected_ranking()]
     assert [(r[2], r[4]) for r in got] == [(REALLOCATION[n][0], REALLOCATION[n][2]) for n in expected_ranking()]
     assert got[0][3] == 28 and got[1][3] == got[2][3] == 20  # every day; the weekdays of four weeks
+    assert _rows(cfg, "select distinct days_observed from mart_reallocation_candidates") == [(28,)]
 
 
 def test_licence_views_off_builds_no_list_and_shows_no_page(built, tmp_path: Path, monkeypatch):
