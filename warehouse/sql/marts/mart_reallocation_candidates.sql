@@ -7,6 +7,9 @@
 -- the window, the days needed shrink in proportion (16 of 28 is 8 of 14), and before 7 report dates nobody is listed
 -- (days_observed says how many there are). Microsoft's own "suggested candidates" (the top quarter of unlicensed users by app use) are
 -- unranked and blind to adoption. Empty when [privacy] licence_views = false or the reports conceal names.
+-- The latest report date as a constant first, so the scan of the report's view skips all other dates (a subquery
+-- would not: at 20k users x 60 days the view over every date took 6 s).
+set variable realloc_m365_as_of = (select max(_report_refresh_date) from raw_m365_app_user_detail);
 -- materialized: table
 with p as (
     select heavy_active_days, heavy_apps, min_group_rate, licence_views from _licence_params
@@ -14,7 +17,7 @@ with p as (
 m365 as materialized (
     -- the report dates of the 28 days to the latest one (the view is read once)
     select * from stg_m365_app_user_detail
-    where as_of > (select max(as_of) from stg_m365_app_user_detail) - 28
+    where as_of > getvariable('realloc_m365_as_of') - 28 and as_of <= getvariable('realloc_m365_as_of')
 ),
 report as (
     select max(as_of) as as_of, count(distinct as_of) as days_observed from m365
