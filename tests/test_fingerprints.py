@@ -215,9 +215,10 @@ def test_a_parameter_rebuilds_only_the_objects_that_read_it(collected, tmp_path:
     transform(cfg.warehouse.path, cfg.model)  # and back, to see the scope below
     s = transform(cfg.warehouse.path, changed).scope
     assert {"mart_usage_by_group", "mart_adoption_weekly", "mart_stagnation"} <= readers
-    assert not s.full and set(s.rebuilt) == readers | {"mart_acceptance_heatmap"}
+    assert not s.full and set(s.rebuilt) == readers | {"mart_acceptance_heatmap", "mart_reallocation_candidates"}
     assert {s.rebuilt[n] for n in readers} == {"parameter min_group_size changed"}
     assert s.rebuilt["mart_acceptance_heatmap"].startswith("reads ")
+    assert s.rebuilt["mart_reallocation_candidates"].startswith("reads ")
     _same_as_full_rebuild(cfg, tmp_path / "full-1", changed)
     assert transform(cfg.warehouse.path, changed).scope.rebuilt == {}
 
