@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from warehouse import levels
 from warehouse.config import Config
 
-from . import context
+from . import context, intervention_context
 from .build import Alert, Digest, by_impact
 from .chart import Cell, heatmap_png
 from .context import UNSAFE
@@ -118,6 +118,7 @@ def digest_context(digest: Digest, cfg: Config) -> dict:
     """Template variables of the adoption lead's digest (deterministic)."""
     ctx = context.digest_context(digest, cfg)
     ctx["subject"] = digest_subject(digest, cfg)
+    ctx["interventions"] = intervention_context.digest_interventions(cfg, digest.week_start)
     return ctx
 
 

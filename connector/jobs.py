@@ -27,9 +27,11 @@ from .fetch import Outcome, RunResult
 if TYPE_CHECKING:
     import duckdb
 
+    from alerts.report import ReportResult
     from alerts.run import AlertRunResult
 
     from .imports import Parsed
+    from .survey import SurveyFile
 
 log = logging.getLogger("copilot_usage.jobs")
 
@@ -74,7 +76,7 @@ def _transform(cfg: Config, result: JobResult, *, full: bool = False) -> None:
                                         memory_limit=cfg.warehouse.memory_limit,
                                         incremental_memory_limit=cfg.warehouse.incremental_memory_limit,
                                         rebuild_memory_limit=cfg.warehouse.rebuild_memory_limit, full=full,
-                                        then=followups)
+                                        then=followups, interventions=cfg.interventions)
     except TransformError as e:
         result.transform_error = str(e)
         log.error("transform failed: %s", e)
@@ -118,6 +120,48 @@ def alerts_job(cfg: Config, *, week: str | None = None, dry_run: bool = False, r
 
     with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="alerts"):
         return run_alerts(cfg, week=week, dry_run=dry_run, resend=resend)
+
+
+def report_job(cfg: Config, *, month: str | None = None, dry_run: bool = False, resend: bool = False,
+               today: date | None = None) -> ReportResult:
+    """The monthly report (`copilot-usage report send`), under the writer lock: it records its sends."""
+    from alerts.report import run_report
+
+    from . import sendmail  # noqa: F401  (registers [alerts] transport = "graph")
+
+    with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="monthly report"):
+        return run_report(cfg, month, dry_run=dry_run, resend=resend, today=today)
+
+
+@dataclass
+class SurveyImport:
+    """What `survey import` did with one file: its checked lines, and whether it landed or was there already."""
+
+    parsed: SurveyFile | None = None
+    run_id: str | None = None
+    already: tuple | None = None  # (file name, imported at, run id) of the earlier import of the same content
+
+
+def survey_import_job(cfg: Config, path: Path, *, wave: str | None = None, date_format: str | None = None,
+                      transform: bool = True) -> tuple[SurveyImport, JobResult]:
+    """Check a survey file against the warehouse and land its good lines under the writer lock, then transform
+    (so that mart_survey_kpis has them)."""
+    from warehouse import db
+
+    from .fetch import new_run_id
+    from .survey import already_imported, known, land, parse
+
+    result, job = SurveyImport(), JobResult()
+    with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="survey import"):
+        with db.writing(cfg.warehouse, memory_limit="") as con:
+            result.parsed = parse(path, cfg.survey, known(con, cfg.survey), wave=wave, date_format=date_format)
+            result.already = already_imported(con, result.parsed.sha256)
+            if result.already is None:
+                result.run_id = new_run_id()
+                land(con, result.parsed, cfg.survey, result.run_id)
+        if transform and result.run_id:
+            _transform(cfg, job)
+    return result, job
 
 
 @dataclass

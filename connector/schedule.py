@@ -7,6 +7,7 @@ service that was down when its run was due runs once at start-up, however many r
 
 from __future__ import annotations
 
+import functools
 import logging
 import signal
 import threading
@@ -26,6 +27,7 @@ from warehouse.lock import WriterBusy
 
 log = logging.getLogger("copilot_usage.schedule")
 RUN_JOB, RETRY_JOB, ALERTS_JOB, ALERTS_RETRY = "daily_run", "daily_run_retry", "weekly_alerts", "weekly_alerts_retry"
+REPORT_JOB = "monthly_report"
 BUSY_RETRY = timedelta(minutes=15)
 
 
@@ -41,6 +43,12 @@ def alerts_trigger(cfg: Config) -> CronTrigger:
     hour, minute = cfg.alerts.time.split(":")
     return CronTrigger(day_of_week=cfg.alerts.weekday, hour=int(hour), minute=int(minute),
                        timezone=ZoneInfo(cfg.schedule.timezone))
+
+
+def report_trigger(cfg: Config) -> CronTrigger:
+    """The monthly report's trigger: `[report] day` of each month ("1st mon", a day number) at `time`."""
+    hour, minute = cfg.report.time.split(":")
+    return CronTrigger(day=cfg.report.day, hour=int(hour), minute=int(minute), timezone=ZoneInfo(cfg.schedule.timezone))
 
 
 def alerts_configured(cfg: Config) -> bool:
@@ -63,6 +71,7 @@ LAST_DONE = {  # when each job last ran, as the warehouse records it
     RUN_JOB: ("_runs", "select epoch(min(started_at)) from _runs where run_id = (select run_id from _runs "
                        "where report not like 'import:%' order by started_at desc limit 1)"),  # imports are not runs
     ALERTS_JOB: ("alert_log", "select epoch(max(last_attempt_at)) from alert_log"),
+    REPORT_JOB: ("report_log", "select epoch(max(last_attempt_at)) from report_log"),
 }
 
 
@@ -78,9 +87,10 @@ def last_done(cfg: Config, job: str) -> datetime | None:
     return datetime.fromtimestamp(epoch, UTC) if epoch is not None else None
 
 
-def missed(trigger: CronTrigger, last_done: datetime | None, now: datetime) -> bool:
+def missed(trigger: CronTrigger, last_done: datetime | None, now: datetime,
+           horizon: timedelta = timedelta(days=8)) -> bool:
     """True when the trigger was due since `last_done` (or ever, when nothing was done) and did not run."""
-    due = previous_fire_time(trigger, now)
+    due = previous_fire_time(trigger, now, horizon)
     return due is not None and (last_done is None or last_done < due)
 
 
@@ -88,8 +98,9 @@ class Service:
     """The scheduler and its jobs; `start()` blocks until SIGTERM/SIGINT, `build()` alone is for tests."""
 
     def __init__(self, cfg: Config, *, scheduler: BaseScheduler | None = None,
-                 run: Callable[..., Any] | None = None, alerts: Callable[..., Any] | None = None) -> None:
-        from .jobs import alerts_job, run_job
+                 run: Callable[..., Any] | None = None, alerts: Callable[..., Any] | None = None,
+                 report: Callable[..., Any] | None = None) -> None:
+        from .jobs import alerts_job, report_job, run_job
 
         self.cfg = cfg
         self.tz = ZoneInfo(cfg.schedule.timezone)
@@ -98,6 +109,7 @@ class Service:
             "coalesce": True, "max_instances": 1, "misfire_grace_time": cfg.schedule.misfire_grace_seconds})
         self._run = run or run_job
         self._alerts = alerts or alerts_job
+        self._report = report or report_job
         self.events: list[tuple[str, str]] = []  # (job, outcome), for status and tests
 
     def build(self, now: datetime | None = None) -> BaseScheduler:
@@ -120,6 +132,16 @@ class Service:
                 catch_up.append(self.weekly_alerts)
         else:
             log.info("alerts are not configured ([alerts] from_address and digest_address): no weekly job")
+        if self.cfg.report.recipients:
+            monthly = report_trigger(self.cfg)
+            s.add_job(self.monthly_report, monthly, id=REPORT_JOB, name="monthly report", replace_existing=True)
+            if self.cfg.schedule.catch_up_on_start and missed(monthly, last_done(self.cfg, REPORT_JOB), now,
+                                                              horizon=timedelta(days=32)):
+                due = previous_fire_time(monthly, now, timedelta(days=32))
+                log.info("the monthly report due at %s was missed; sending it once now", due)
+                # the month the missed run would have covered, not the month before today
+                catch_up.append(functools.update_wrapper(functools.partial(self.monthly_report, due),
+                                                         self.monthly_report))
         if catch_up:  # in order: collect first, so the alerts read today's data
             s.add_job(lambda: [job() for job in catch_up], DateTrigger(now, timezone=self.tz), id="catch_up",
                       name="catch-up: " + " + ".join(j.__name__ for j in catch_up), replace_existing=True)
@@ -151,6 +173,29 @@ class Service:
         else:
             log.info("alerts %s: %d sent", result.week_label, sent)
             self.events.append((ALERTS_JOB, "ok"))
+
+    def monthly_report(self, due: datetime | None = None) -> None:
+        """The scheduled monthly report: `report send` for the month before `due` (default: now); failed sends
+        retry in an hour."""
+        try:
+            result = self._report(self.cfg, today=(due or datetime.now(self.tz)).date())
+        except WriterBusy as e:
+            log.warning("%s; the monthly report again in %s", e, BUSY_RETRY)
+            self._once(REPORT_JOB + "_retry", datetime.now(self.tz) + BUSY_RETRY, lambda: self.monthly_report(due))
+            self.events.append((REPORT_JOB, "busy"))
+            return
+        except Exception:
+            log.exception("the monthly report failed; the next month's run tries again")
+            self.events.append((REPORT_JOB, "error"))
+            return
+        if result.failed:
+            log.warning("monthly report %s: failed for %s; retrying in 1 h", result.month, ", ".join(result.failed))
+            self._once(REPORT_JOB + "_retry", datetime.now(self.tz) + timedelta(hours=1),
+                       lambda: self.monthly_report(due))
+            self.events.append((REPORT_JOB, "failed"))
+        else:
+            log.info("monthly report %s: sent", result.month)
+            self.events.append((REPORT_JOB, "ok"))
 
     def daily_run(self) -> None:
         """The scheduled collection: the `run` command's job; throttling and a busy warehouse reschedule it."""

@@ -32,7 +32,9 @@ def pages(viewer: Viewer, licence_views: bool = True) -> tuple[list[st.Page], st
             _page("heatmap", "Heatmap", "heatmap", ":material/grid_on:"),
             _page("agents", "Agents", "agents", ":material/smart_toy:"),
             _page("stagnation", "Follow-ups", "stagnation", ":material/task_alt:"),
-            _page("licences", "Licences", "licences", ":material/badge:")]
+            _page("interventions", "Interventions", "interventions", ":material/campaign:"),
+            _page("licences", "Licences", "licences", ":material/badge:"),
+            _page("four_dimensions", "Four dimensions", "four-dimensions", ":material/view_quilt:")]
     data = _page("data", "Data", "data", ":material/database:")
     if viewer.is_admin:
         champions = _page("champions", "Champions", "champions", ":material/manage_accounts:")

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from alerts.workflow import champions, followups
+from alerts.workflow import champions, followups, intervention_effects, interventions
 from warehouse import db
 from warehouse.config import Config
 from warehouse.lock import WriterBusy, writer_lock
@@ -31,7 +31,8 @@ class Busy(Exception):
 
 READS: dict[str, Callable[..., object]] = {"list_followups": followups.list_followups,
                                            "before_after": followups.before_after,
-                                           "get_followup": followups.get_followup}
+                                           "get_followup": followups.get_followup,
+                                           "followup_effects": intervention_effects.for_followup}
 
 
 @st.cache_data(ttl=86400, show_spinner=False, max_entries=64)
@@ -80,6 +81,11 @@ def get_followup(cfg: Config, followup_id: int) -> followups.FollowupDetail:
     return _read(cfg, "get_followup", followup_id)
 
 
+def followup_effects(cfg: Config, followup_id: int) -> list[intervention_effects.Effect]:
+    """The measured effects of the interventions a follow-up's actions became (vs comparable groups)."""
+    return _read(cfg, "followup_effects", followup_id)
+
+
 def set_followup(cfg: Config, followup_id: int, **changes: object) -> followups.Followup:
     """Change status / owner / snooze date / add a note (FollowupError on an invalid change, Busy when locked)."""
     return _write(cfg, followups.set_followup, followup_id, **changes)
@@ -98,3 +104,8 @@ def save_champion(cfg: Config, *fields: str | None) -> champions.Champion:
 def delete_champion(cfg: Config, dimension: str, group_name: str) -> bool:
     """Remove a group's champion (Busy when locked)."""
     return _write(cfg, champions.delete_champion, dimension, group_name)
+
+
+def add_intervention(cfg: Config, **fields: object) -> interventions.Intervention:
+    """Record an intervention (InterventionError on bad input, Busy when locked)."""
+    return _write(cfg, interventions.add, **fields)

@@ -50,6 +50,7 @@ def query(cfg: Config, sql: str, params: list | None = None) -> list[tuple]:
 
 
 IMPORTED_ONLY = {"mart_unlicensed_chat", "mart_agent_users", "mart_agents", "mart_imports"}  # admin-center imports
+IMPORTED_ONLY |= {"mart_intervention_effect", "mart_intervention_kind_effect"}  # recorded interventions, not collected
 
 
 def marts(path: str | Path) -> dict[str, list[tuple]]:

@@ -9,9 +9,11 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboards" / "app.py")
 PAGES = ("views/needs_attention.py", "views/my_groups.py", "views/overview.py", "views/groups.py", "views/heatmap.py",
-         "views/agents.py", "views/stagnation.py", "views/licences.py", "views/champions.py", "views/data.py")
+         "views/agents.py", "views/stagnation.py", "views/licences.py", "views/champions.py", "views/data.py",
+         "views/four_dimensions.py")
 CHAMPION_PAGES = ("views/my_groups.py", "views/overview.py", "views/groups.py", "views/heatmap.py",
-                  "views/agents.py", "views/stagnation.py", "views/licences.py", "views/data.py")
+                  "views/agents.py", "views/stagnation.py", "views/licences.py", "views/data.py",
+                  "views/four_dimensions.py")
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret-0123456789",
         "microsoft": {"client_id": "x", "client_secret": "y",
                       "server_metadata_url": "https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration"}}

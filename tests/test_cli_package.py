@@ -24,6 +24,8 @@ COMMANDS = {
     "import": None, "run": None, "schedule": None, "simulate": None, "status": None, "transform": None,
     "champions": {"import", "list"},
     "followups": {"action", "list", "set", "show", "sync"},
+    "interventions": {"add", "attendance", "import", "list"},
+    "survey": {"import"}, "report": {"send"},
 }
 
 

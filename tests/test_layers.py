@@ -23,6 +23,9 @@ GRAPH_LIBRARIES = {"msgraph", "kiota_abstractions", "kiota_http", "azure"}  # th
 # what the readers may read besides the public marts: the workflow tables the alerts package writes, and the
 # run log (the Data page's last runs); never raw_, stg_ or int_ tables
 WORKFLOW_TABLES = {"champions", "followups", "followup_actions", "followup_events", "alert_log", "_runs",
+                   "report_log",
+                   # the programme's interventions (alerts/workflow/interventions.py), attendance only as counts
+                   "interventions", "intervention_groups", "intervention_attendance",
                    "licence_exports"}
 
 

@@ -13,7 +13,7 @@ from statistics import NormalDist
 import duckdb
 
 from . import contract, db, fingerprints, labels, model_files, scope, snapshots
-from .config import LicencesConfig, ModelConfig, PrivacyConfig
+from .config import InterventionsConfig, LicencesConfig, ModelConfig, PrivacyConfig
 from .licence_params import write_licence_params
 
 LAYERS = model_files.LAYERS
@@ -49,9 +49,10 @@ class TransformError(Exception):
         self.out_of_memory = out_of_memory
 
 
-def params(model: ModelConfig) -> dict[str, tuple[str, object]]:
+def params(model: ModelConfig, interventions: InterventionsConfig | None = None
+           ) -> dict[str, tuple[str, object]]:
     """The model parameters the SQL reads, name -> (DuckDB type, value): `[model]` settings, what follows from them
-    (the rule's z values) and the Copilot service plans of the contract."""
+    (the rule's z values), the Copilot service plans of the contract and the `[interventions]` settings."""
     s = model.stagnation
     z = NormalDist().inv_cdf(s.confidence)
     return {"min_group_size": ("integer", model.min_group_size), "target_rate": ("double", s.target_rate),
@@ -62,14 +63,17 @@ def params(model: ModelConfig) -> dict[str, tuple[str, object]]:
             "z_decline": ("double", max(2.0, z)), "trend_weeks": ("integer", s.trend_weeks),
             "horizon_weeks": ("integer", s.horizon_weeks), "cool_from": ("double", model.levels.cool_from),
             "warm_from": ("double", model.levels.warm_from), "unassigned_label": ("varchar", model.unassigned_label),
-            "copilot_service_plans": ("varchar[]", list(contract.COPILOT_SERVICE_PLANS))}
+            "copilot_service_plans": ("varchar[]", list(contract.COPILOT_SERVICE_PLANS)),
+            **(interventions or InterventionsConfig()).model_params()}
 
 
-def _write_params(con: duckdb.DuckDBPyConnection, model: ModelConfig) -> None:
+
+def _write_params(con: duckdb.DuckDBPyConnection, model: ModelConfig,
+                  interventions: InterventionsConfig | None = None) -> None:
     """Store the model parameters from config in `_model_*` tables, which the SQL reads: `_model_params` is one
     row with one typed column per parameter, read as `(select min_group_size from _model_params)`, so a
     misspelt name is an error when the model is built, not a NULL."""
-    p = params(model)
+    p = params(model, interventions)
     con.execute("create or replace table _model_params as select "
                 + ", ".join(f"?::{t} as {name}" for name, (t, _) in p.items()), [v for _, v in p.values()])
     con.execute("create or replace table _job_function_strip as select unnest(?::varchar[]) as word",
@@ -101,8 +105,8 @@ def _load_overrides(con: duckdb.DuckDBPyConnection, path: str) -> None:
 def transform(path: str, model: ModelConfig | None = None, *, licences: LicencesConfig | None = None,
               privacy: PrivacyConfig | None = None, wait_seconds: float = 60.0,
               memory_limit: str = "", incremental_memory_limit: str = "", rebuild_memory_limit: str = "",
-              full: bool = False, then: Callable[[duckdb.DuckDBPyConnection], None] | None = None
-              ) -> TransformReport:
+              full: bool = False, then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+              interventions: InterventionsConfig | None = None) -> TransformReport:
     """Build the model in one transaction (incrementally when it can, see `scope`), then run the checks.
 
     Unless `memory_limit` is set, an incremental build of up to `CAPPED_DATES` report dates runs under
@@ -118,7 +122,7 @@ def transform(path: str, model: ModelConfig | None = None, *, licences: Licences
         while True:
             try:
                 with db.transaction(con):
-                    _write_params(con, model or ModelConfig())
+                    _write_params(con, model or ModelConfig(), interventions)
                     write_licence_params(con, licences, privacy)
                     _build(con, report, full, caps)
                 break

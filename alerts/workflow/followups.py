@@ -16,6 +16,7 @@ from warehouse.config import Config
 from warehouse.contract import ACTION_KINDS, FOLLOWUP_STATUSES
 
 from ..queries import query
+from . import interventions
 
 STATUSES = FOLLOWUP_STATUSES
 STATUS_WORDS = {s: s.replace("_", " ") for s in STATUSES}  # as people read them, in mails and on the dashboard
@@ -207,6 +208,9 @@ def _insert_action(con: duckdb.DuckDBPyConnection, f: Followup, kind: str, actio
         "values (?, ?, ?, ?, ?, ?) returning id, kind, action_date, note, author, timezone('UTC', created_at)",
         [f.id, kind, action_date, (note or "").strip() or None, author, now]).fetchone()
     record_event(con, f.id, now, author, "action", None, kind, (note or "").strip() or None)
+    interventions.from_followup_action(con, followup_id=f.id, dimension=f.dimension, group_id=f.group_id,
+                                       group_name=f.group_name, action_id=row[0], kind=kind, action_date=action_date,
+                                       note=(note or "").strip() or None, author=author)  # kind champion_action
     if f.status in ("open", "acknowledged"):
         con.execute("update followups set status = 'in_progress', updated_at = ? where id = ?", [now, f.id])
         record_event(con, f.id, now, author, "status", f.status, "in_progress", "an action was logged")

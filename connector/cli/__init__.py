@@ -14,6 +14,8 @@ from .collection import collect, run, transform
 from .dashboard import dashboard
 from .demo import demo, simulate
 from .imports import import_
+from .interventions import interventions
+from .kpis import report, survey
 from .operations import backup, doctor, export, schedule, status
 
 
@@ -28,5 +30,7 @@ def cli(verbose: bool, quiet: bool) -> None:
 for command in (collect, run, transform,  # collection
                 status, schedule, doctor, export, backup,  # operations
                 champions, alerts, followups,  # adoption
-                dashboard, import_, simulate, demo):
+                interventions,  # the programme's interventions and their effect
+                dashboard, import_, simulate, demo,
+                survey, report):  # change-management KPIs
     cli.add_command(command)

@@ -21,6 +21,7 @@ def expected_errors() -> tuple[type[Exception], ...]:
     from alerts.send import AlertError
     from alerts.workflow.champions import ChampionError
     from alerts.workflow.followups import FollowupError
+    from alerts.workflow.interventions import InterventionError
     from alerts.workflow.weeks import WeekError
     from warehouse.config import ConfigError
     from warehouse.db import WarehouseBusy
@@ -28,7 +29,8 @@ def expected_errors() -> tuple[type[Exception], ...]:
 
     from ..graph import GraphError
 
-    return (ConfigError, GraphError, WarehouseBusy, WriterBusy, AlertError, ChampionError, FollowupError, WeekError)
+    return (ConfigError, GraphError, WarehouseBusy, WriterBusy, AlertError, ChampionError, FollowupError, WeekError,
+            InterventionError)
 
 
 def clean_errors(func: Callable[P, R]) -> Callable[P, R]:

@@ -26,6 +26,7 @@ from .catalog import (
 from .changes import promotions
 from .licence_cases import LicenceCases, append_licence_cases
 from .teams import SmallTeams, append_small_teams
+from .uplift import Uplift, extra_probability
 
 
 @dataclass
@@ -71,6 +72,7 @@ class Tenant:
     title_day: np.ndarray | None = None  # day of a promotion (days = never), see changes.promotions
     title_after: list[str] | None = None  # the title from title_day on
     renames: dict[int, tuple[int, str, str]] = field(default_factory=dict)  # user -> (day, display, upn), see rename
+    uplifts: list[Uplift] = field(default_factory=list)  # known uplifts of chosen groups (ground truth), uplift.py
     licence_cases: LicenceCases | None = None  # people with known licence histories (ground truth), licence_cases.py
     _state: DayState | None = field(default=None, repr=False)
     _daily_any: np.ndarray | None = field(default=None, repr=False)
@@ -267,6 +269,8 @@ class Tenant:
             team = self.teams.member_team[lic]
             base = np.where(team >= 0, self.teams.rate(day, self.days)[np.maximum(team, 0)], base)
         q = base * (0.6 + 0.8 * self.engagement[lic] / 1.6)
+        if self.uplifts:
+            q = q + extra_probability(self, day, lic)
         adopter = u < np.minimum(q, 0.98)
         if self.teams is not None:
             adopter &= ~self.teams.away(self.seed, week, self.n)[lic]

@@ -83,6 +83,8 @@ with st.container(border=True):
         m[1].metric(f"After ({b.after_weeks} wk)", "–" if b.after_rate is None else f"{b.after_rate:.0%}")
         delta = tables.change(b.change_points)
         m[2].metric("Change", delta or "–")
+    for e in workflow.followup_effects(cfg, f.id):  # the actions as interventions, against comparable groups
+        st.markdown(f"**Measured effect** of the action: {md(e.sentence)}")
     series = r.group_series(weeks[0], f.dimension, [f.group_name])
     if not series.empty:
         draw.chart("weekly_series", series, cfg.model.stagnation.target_rate)

@@ -12,15 +12,19 @@ from pydantic import ValidationError
 from .alerting import AlertsConfig, SmtpConfig
 from .base import ConfigError, Section, email_or_empty
 from .collection import AuthConfig, CollectConfig, GraphConfig
+from .interventions import InterventionsConfig
 from .licences import LicencesConfig
 from .model import JobFunctionRule, LevelsConfig, ModelConfig, StagnationConfig
 from .privacy import PrivacyConfig
+from .report import ReportConfig
 from .service import DashboardConfig, ScheduleConfig, WarehouseConfig, parse_hhmm
+from .survey import SurveyConfig
 
 __all__ = ["SECRET_ENV", "AlertsConfig", "AuthConfig", "CollectConfig", "Config", "ConfigError", "DashboardConfig",
-           "GraphConfig", "JobFunctionRule", "LevelsConfig", "LicencesConfig", "ModelConfig", "PrivacyConfig",
-           "ScheduleConfig", "Secrets", "Section", "SmtpConfig", "StagnationConfig", "WarehouseConfig",
-           "email_or_empty", "load_config", "parse_hhmm"]
+           "GraphConfig", "JobFunctionRule", "LevelsConfig", "ModelConfig", "PrivacyConfig", "ScheduleConfig",
+           "Secrets", "Section", "SmtpConfig", "StagnationConfig", "WarehouseConfig", "email_or_empty", "load_config",
+           "parse_hhmm"]
+__all__ += ["InterventionsConfig", "LicencesConfig"]
 
 SECRET_ENV = {
     "client_secret": "COPILOT_USAGE_CLIENT_SECRET",
@@ -40,6 +44,9 @@ class Config(Section):
     alerts: AlertsConfig = AlertsConfig()
     dashboard: DashboardConfig = DashboardConfig()
     privacy: PrivacyConfig = PrivacyConfig()
+    interventions: InterventionsConfig = InterventionsConfig()
+    survey: SurveyConfig = SurveyConfig()
+    report: ReportConfig = ReportConfig()
     licences: LicencesConfig = LicencesConfig()
     source: str = "<defaults>"
 
