@@ -101,6 +101,7 @@ def test_every_page_renders_and_the_heatmap_has_data(server, page):
                                 ("/heatmap?dimension=department", "Acceptance heatmap", "heatmap"),
                                 ("/stagnation", "Follow-ups", "stagnation"), ("/champions", "Champions", "champions"),
                                 ("/licences?dimension=department", "Licences", "licences"),
+                                ("/reclaim", "Licence reclaim", "reclaim"),
                                 ("/data", "Data freshness and quality", "data")]:
         open_page(page, server + path, heading, shot)
         assert page.get_by_text("Sign-in is off").count() == 1, path  # the demo banner, on every page

@@ -178,7 +178,8 @@ def test_a_changed_intermediate_with_a_new_day_rebuilds_its_downstream_whole_and
                          "mart_adoption_weekly": "reads int_user_week, rebuilt",
                          "mart_stagnation": "reads int_group_week_eligible, mart_adoption_weekly, rebuilt",
                          "mart_intervention_effect": "reads mart_adoption_weekly, rebuilt",
-                         "mart_intervention_kind_effect": "reads mart_intervention_effect, rebuilt"}
+                         "mart_intervention_kind_effect": "reads mart_intervention_effect, rebuilt",
+                         "mart_reallocation_candidates": "reads mart_adoption_weekly, rebuilt"}
     _same_as_full_rebuild(cfg, tmp_path / "full-1")
 
     # the users' groups relabelled by their SQL: everything reading them is rebuilt whole, and the report dates of
@@ -198,8 +199,8 @@ def test_a_parameter_rebuilds_only_the_objects_that_read_it(collected, tmp_path:
     for day in range(10, 30):
         collect_day(day)
     assert step().scope.full
-    # the oracle: the marts whose SQL asks for min_group_size, and the two that read only marts: the heatmap and the
-    # per-kind intervention effect
+    # the oracle: the marts whose SQL asks for min_group_size, and the three that read only marts: the heatmap, the
+    # per-kind intervention effect and the reallocation candidates
     readers = {f.stem for f in (db.SQL_DIR / "marts").glob("*.sql")
                if re.search(r"\bmin_group_size\b", re.sub(r"--[^\n]*", "", f.read_text()))}
     changed = cfg.model.model_copy(update={"min_group_size": cfg.model.min_group_size + 2})
@@ -209,16 +210,18 @@ def test_a_parameter_rebuilds_only_the_objects_that_read_it(collected, tmp_path:
     run = subprocess.run([str(EXE), "transform", "--config", str(changed_cfg)], capture_output=True, text=True,
                          env={**os.environ, "COLUMNS": "200"}, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert f"(incremental: no report date changed; {len(readers) + 2} object(s) rebuilt whole" in run.stdout
+    assert f"(incremental: no report date changed; {len(readers) + 3} object(s) rebuilt whole" in run.stdout
     assert "  rebuilt whole: mart_usage_by_group: parameter min_group_size changed\n" in run.stdout
     assert "  rebuilt whole: mart_acceptance_heatmap: reads mart_adoption_weekly, mart_stagnation, " \
            "mart_usage_by_group, rebuilt\n" in run.stdout
     transform(cfg.warehouse.path, cfg.model)  # and back, to see the scope below
     s = transform(cfg.warehouse.path, changed).scope
     assert {"mart_usage_by_group", "mart_adoption_weekly", "mart_stagnation"} <= readers
-    assert not s.full and set(s.rebuilt) == readers | {"mart_acceptance_heatmap", "mart_intervention_kind_effect"}
+    assert not s.full and set(s.rebuilt) == readers | {"mart_acceptance_heatmap", "mart_intervention_kind_effect",
+                                                       "mart_reallocation_candidates"}
     assert {s.rebuilt[n] for n in readers} == {"parameter min_group_size changed"}
     assert s.rebuilt["mart_acceptance_heatmap"].startswith("reads ")
+    assert s.rebuilt["mart_reallocation_candidates"].startswith("reads ")
     _same_as_full_rebuild(cfg, tmp_path / "full-1", changed)
     assert transform(cfg.warehouse.path, changed).scope.rebuilt == {}
 

@@ -1,10 +1,11 @@
 """Reclaim and reallocation candidates and idle cost against the simulator's ground truth (docs/licences.md).
 
 One warehouse, built the real way: a 200-person tenant plus the licence cases of connector/simulator/licence_cases.py
-(a user licensed last week, one idle for 40 days after a 60-day-old assignment, a disabled and a deleted account,
-unlicensed heavy Microsoft 365 users in IT and Human Resources, ...), collected over HTTP every day of the last 30,
-then transformed by the daily job with a `[licences]` section (a second SKU priced differently). Every tier and
-every week's idle cost is compared with what the simulator served, for all users, not only the cases.
+(a user licensed last week, one idle for 40 days after a 60-day-old assignment, two disabled accounts (one through
+users/delta a week ago), a deleted account, unlicensed heavy Microsoft 365 users in IT and Human Resources, ...),
+collected over HTTP every day of the last 30, then transformed by the daily job with a `[licences]` section (a
+second SKU priced differently). Every tier and every week's idle cost is compared with what the simulator served,
+for all users, not only the cases.
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
-from dashboard_apptest import app, by_label, frames, texts
+from dashboard_apptest import app, by_label, chart_rows, frames, texts
 from simulated_warehouse import DAYS, END, build_warehouse, copy_warehouse
 
 from alerts.render import render_digest_bodies
 from alerts.run import load_batch
 from connector.jobs import transform_job
-from connector.simulator.licence_cases import REALLOCATION, expected_ranking, expected_tiers
+from connector.simulator.licence_cases import REALLOCATION, account_enabled, expected_ranking, expected_tiers
 from connector.simulator.tenant import Tenant
+from dashboards import charts
 
 E = DAYS - 1  # the last simulated day: the latest report date
 FIRST_DAY = E - 29  # daily collection of the last 30 days
@@ -66,7 +68,7 @@ def _truth_on(t: Tenant, day: int) -> dict[str, dict]:
         used = int(last[i]) if last[i] >= since else None
         inactive = day - (used if used is not None else since)
         past_grace = day - since >= 30
-        tier = ("disabled" if not t.enabled[i] else None if not past_grace
+        tier = ("disabled" if not account_enabled(t, i, day) else None if not past_grace
                 else "never_used" if inactive >= 30 and used is None else "lapsed" if inactive >= 30
                 else "low_use" if used is not None and active_30[i] < 3 else None)
         out[t.upn_on(i, day)] = {"tier": tier, "idle": past_grace and inactive >= 30, "since": t.date(since),
@@ -88,6 +90,7 @@ def test_reclaim_tiers_match_the_simulated_tenant(built):
     for name, tier in expected_tiers().items():
         assert (got[upn[name]][0] if upn[name] in got else None) == tier, name
     assert got[upn["idle_40_days"]][3:] == (t.date(E - 60), "assigned", 40)
+    assert got[upn["disabled_last_week"]][:2] == ("disabled", False)  # disabled through users/delta, used 8 days ago
     assert upn["deleted_account"] not in truth  # deleting the user freed the licence: nothing to reclaim
     tiers = [r[0] for r in _rows(cfg, "select tier from mart_licence_candidates")]
     assert tiers[0] == "disabled" and set(tiers) == {"disabled", "never_used", "lapsed", "low_use"}
@@ -122,6 +125,7 @@ def test_reallocation_candidates_match_the_simulated_tenant(built):
     assert [r[1] for r in got] == [t.upn[index[name]] for name in expected_ranking()]
     assert [(r[2], r[4]) for r in got] == [(REALLOCATION[n][0], REALLOCATION[n][2]) for n in expected_ranking()]
     assert got[0][3] == 28 and got[1][3] == got[2][3] == 20  # every day; the weekdays of four weeks
+    assert _rows(cfg, "select distinct days_observed from mart_reallocation_candidates") == [(28,)]
 
 
 def test_licence_views_off_builds_no_list_and_shows_no_page(built, tmp_path: Path, monkeypatch):
@@ -150,8 +154,9 @@ def test_reclaim_page_filters_counts_and_records_each_download(built, tmp_path: 
     at.switch_page("views/reclaim.py").run()
     assert not at.exception
     assert "Admins only: this page names people" in texts(at)
-    first = frames(at)[0]  # licences to remove first: the disabled account
-    assert list(first["person"]) == [f"Disabled Account ({t.upn[t.licence_cases.index['disabled_account']]})"]
+    first = frames(at)[0]  # licences to remove first: the disabled accounts
+    assert sorted(first["person"]) == [f"{n.replace('_', ' ').title()} ({t.upn[t.licence_cases.index[n]]})"
+                                       for n in ("disabled_account", "disabled_last_week")]
     by_label(at.multiselect, "Tier").set_value(["lapsed"]).run()
     by_label(at.multiselect, "Department").set_value(["Marketing"]).run()
     counts, shown = frames(at)[1], frames(at)[2]
@@ -181,6 +186,11 @@ def test_overview_and_digest_show_the_idle_cost(built, monkeypatch):
     at.switch_page("views/overview.py").run()
     assert not at.exception
     assert by_label(at.metric, "Idle licences cost a month").value == f"{cost:,.0f} USD"
+    trend = chart_rows(at, len(at.get("vega_lite_chart")) - 1)  # the last chart: the idle cost per week
+    assert [r["idle_monthly_cost"] for r in trend][-1] == cost and len(trend) == 5
+    con = duckdb.connect(cfg.warehouse.path, read_only=True)
+    charts.idle_cost(con.execute("select * from mart_idle_cost where dimension = 'tenant'").df()).to_dict()  # valid
+    con.close()
     batch, _, _ = load_batch(cfg, save_followups=False)
     text, html = render_digest_bodies(batch.digest, cfg)
     assert f"Idle Copilot licences: {idle:,} of " in text and f"cost {cost:,.0f} USD a month" in text

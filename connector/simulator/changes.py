@@ -65,6 +65,8 @@ def changed_properties(t, since: int, day: int) -> dict[str, np.ndarray]:
         "assignedLicenses": licence,
         "assignedPlans": licence,
         "manager": t.manager_on(since) != t.manager_on(day),
+        "accountEnabled": (t.licence_cases.disabled_between(since, day, t.n) if t.licence_cases is not None
+                           else np.zeros(t.n, dtype=bool)),  # licence_cases.py: accounts disabled mid-way
     }
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from . import changes
 from .catalog import COPILOT_APPS_PLAN, COPILOT_CHAT_PLAN, COPILOT_SALES_SKU, COPILOT_SKU, DEPARTMENTS, E5_SKU, OFFICES
+from .licence_cases import account_enabled
 from .tenant import Tenant
 
 # users/delta pages as Graph serves them (graph-api.md §9): `Prefer: odata.maxpagesize=N` is capped at 200 for
@@ -70,7 +71,7 @@ def user_object(t: Tenant, i: int, day: int, select: set[str],
         "jobTitle": t.title_on(i, day) or None,
         "officeLocation": OFFICES[int(t.office[i])],
         "companyName": "Contoso Ltd",
-        "accountEnabled": bool(t.enabled[i]),
+        "accountEnabled": account_enabled(t, i, day),
         "userType": "Guest" if t.guest[i] else "Member",
         "assignedLicenses": licences,
         "assignedPlans": assigned_plans(t, i, day, sku, disabled),

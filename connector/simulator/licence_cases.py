@@ -7,9 +7,10 @@ back from the tenant's last day E:
 - reclaim (department Marketing): licensed last week (not a candidate: grace period); licensed 60 days ago and idle
   for the last 40 (lapsed); licensed 45 days ago and never used (never_used); one use in the last 30 days (low_use);
   used every day (not a candidate); a disabled account holding a licence (listed first: `accountEnabled` false, as
-  Graph returns it on the user); a user deleted 10 days ago (not listed anywhere: deleting a user frees its
-  licences, office365itpros.com "Managing Assigned Licenses for Deleted User Accounts", 2023-08-07, and users/delta
-  reports the deletion as `@removed`);
+  Graph returns it on the user), and one disabled a week ago after daily use (users/delta then reports the changed
+  `accountEnabled`, as it reports any changed property); a user deleted 10 days ago (not listed anywhere:
+  deleting a user frees its licences, office365itpros.com "Managing Assigned Licenses for Deleted User Accounts",
+  2023-08-07, and users/delta reports the deletion as `@removed`);
 - reallocation: unlicensed heavy Microsoft 365 users of IT (the simulator's high-adoption department), ranked by
   active days then apps; the same kind of user in Human Resources (adoption declining: not a candidate); a light
   user, one using two apps, a disabled one and a licensed one in IT (none a candidate).
@@ -29,14 +30,16 @@ M365_APPS = ("Outlook", "Word", "Excel", "PowerPoint", "OneNote", "Teams")
 BACKGROUND_M365_DAY_SHARE = 0.2  # everyone else: active in Microsoft 365 apps on about one day in five
 
 # name: (department, licensed days before E or None, Copilot use days before E ("daily" = every day since the
-# licence), account enabled, deleted days before E or None, expected tier or None)
-RECLAIM: dict[str, tuple[str, int | None, tuple[int, ...] | str, bool, int | None, str | None]] = {
+# licence, until the account is disabled), account enabled (True, False, or disabled that many days before E),
+# deleted days before E or None, expected tier or None)
+RECLAIM: dict[str, tuple[str, int | None, tuple[int, ...] | str, bool | int, int | None, str | None]] = {
     "licensed_last_week": ("Marketing", 6, (), True, None, None),
     "idle_40_days": ("Marketing", 60, (58, 50, 40), True, None, "lapsed"),
     "never_used": ("Marketing", 45, (), True, None, "never_used"),
     "low_use": ("Marketing", 60, (55, 20), True, None, "low_use"),
     "daily_user": ("Marketing", 60, "daily", True, None, None),
     "disabled_account": ("Marketing", 50, (), False, None, "disabled"),
+    "disabled_last_week": ("Marketing", 50, "daily", 7, None, "disabled"),
     "deleted_account": ("Marketing", 60, (), True, 10, None),
 }
 # name: (department, Microsoft 365 activity ("daily", "weekdays" or "light"), apps used, account enabled, licensed,
@@ -60,6 +63,14 @@ class LicenceCases:
     index: dict[str, int]
     copilot_days: dict[int, frozenset[int]]  # user -> day indexes of Copilot use (only case users)
     m365_pattern: dict[int, tuple[str, int]]  # user -> (daily | weekdays | light, apps used)
+    disabled_from: dict[int, int]  # user -> the day their account is disabled (accountEnabled false from then on)
+
+    def disabled_between(self, since: int, day: int, n: int) -> np.ndarray:
+        """Which users' accounts were disabled after `since`, up to `day` (a changed `accountEnabled`)."""
+        out = np.zeros(n, dtype=bool)
+        for user, d in self.disabled_from.items():
+            out[user] = since < d <= day
+        return out
 
     def copilot_today(self, day: int, lic: np.ndarray, today: np.ndarray) -> np.ndarray:
         """`today` (who of the licensed `lic` uses Copilot on `day`) with the cases' fixed days."""
@@ -90,6 +101,12 @@ class LicenceCases:
             cols[name] = yes_no(mask)
 
 
+def account_enabled(t, i: int, day: int) -> bool:
+    """User `i`'s `accountEnabled` on `day`."""
+    cases = t.licence_cases
+    return bool(t.enabled[i]) and not (cases is not None and cases.disabled_from.get(i, t.days) <= day)
+
+
 def _last_active(t, kind: str, day: int) -> int:
     """The last day on or before `day` a case user was active in Microsoft 365 apps."""
     for d in range(day, -1, -1):
@@ -109,13 +126,17 @@ def append_licence_cases(a: dict, days: int, heads: dict[int, np.ndarray], depar
     index: dict[str, int] = {}
     copilot_days: dict[int, frozenset[int]] = {}
     m365: dict[int, tuple[str, int]] = {}
+    disabled_from: dict[int, int] = {}
     rows = []
     for name, (dept, licensed, uses, enabled, deleted, _) in RECLAIM.items():
         i = n0 + len(rows)
         index[name] = i
         start = end - licensed if licensed is not None else days
-        copilot_days[i] = frozenset(range(start, days) if uses == "daily" else (end - u for u in uses))
-        rows.append((name, dept, start, enabled, end - deleted if deleted is not None else days + 1000))
+        stop = days
+        if not isinstance(enabled, bool):
+            stop = disabled_from[i] = end - enabled
+        copilot_days[i] = frozenset(range(start, stop) if uses == "daily" else (end - u for u in uses))
+        rows.append((name, dept, start, enabled is not False, end - deleted if deleted is not None else days + 1000))
     for name, (dept, kind, n_apps, enabled, licensed, _) in REALLOCATION.items():
         i = n0 + len(rows)
         index[name] = i
@@ -143,7 +164,7 @@ def append_licence_cases(a: dict, days: int, heads: dict[int, np.ndarray], depar
     }
     for key, values in ext.items():
         a[key] = np.concatenate([a[key], values.astype(a[key].dtype)])
-    return LicenceCases(index, copilot_days, m365)
+    return LicenceCases(index, copilot_days, m365, disabled_from)
 
 
 def expected_tiers() -> dict[str, str | None]:

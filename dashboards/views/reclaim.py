@@ -111,6 +111,10 @@ st.caption(f"Unlicensed people active in Microsoft 365 apps on at least {lic.hea
 if realloc.empty:
     st.info("No reallocation candidates (the Microsoft 365 apps report is needed: [collect] m365_reports).")
 else:
+    seen = int(realloc["days_observed"].iloc[0])
+    if seen < 28:
+        st.caption(f"Only {seen} of the last 28 days' reports are collected so far: the days needed are scaled to "
+                   f"{-(-lic.heavy_active_days * seen // 28)} of {seen}.")
     depts = st.multiselect("Department", sorted(realloc["department"].dropna().unique()), key="realloc-depts",
                            placeholder="all")
     pick = realloc[realloc["department"].isin(depts)] if depts else realloc
