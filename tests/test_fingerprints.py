@@ -179,7 +179,8 @@ def test_a_changed_intermediate_with_a_new_day_rebuilds_its_downstream_whole_and
                          "mart_stagnation": "reads int_group_week_eligible, mart_adoption_weekly, rebuilt",
                          "mart_intervention_effect": "reads mart_adoption_weekly, rebuilt",
                          "mart_intervention_kind_effect": "reads mart_intervention_effect, rebuilt",
-                         "mart_reallocation_candidates": "reads mart_adoption_weekly, rebuilt"}
+                         "mart_reallocation_candidates": "reads mart_adoption_weekly, rebuilt",
+                         "mart_survey_kpis": "reads mart_adoption_weekly, rebuilt"}
     _same_as_full_rebuild(cfg, tmp_path / "full-1")
 
     # the users' groups relabelled by their SQL: everything reading them is rebuilt whole, and the report dates of
