@@ -146,15 +146,18 @@ def survey_import_job(cfg: Config, path: Path, *, wave: str | None = None, date_
                       transform: bool = True) -> tuple[SurveyImport, JobResult]:
     """Check a survey file against the warehouse and land its good lines under the writer lock, then transform
     (so that mart_survey_kpis has them)."""
-    from warehouse import db
+    from warehouse import db, pseudonyms
 
     from .fetch import new_run_id
     from .survey import already_imported, known, land, parse
 
     result, job = SurveyImport(), JobResult()
+    pseudo = pseudonyms.for_config(cfg.privacy)
     with writer_lock(cfg.warehouse.path, wait_seconds=cfg.warehouse.lock_timeout_seconds, job="survey import"):
         with db.writing(cfg.warehouse, memory_limit="") as con:
-            result.parsed = parse(path, cfg.survey, known(con, cfg.survey), wave=wave, date_format=date_format)
+            pseudonyms.verify(con, pseudo)
+            result.parsed = parse(path, cfg.survey, known(con, cfg.survey), wave=wave, date_format=date_format,
+                                  pseudo=pseudo)
             result.already = already_imported(con, result.parsed.sha256)
             if result.already is None:
                 result.run_id = new_run_id()

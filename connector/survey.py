@@ -22,6 +22,7 @@ import duckdb
 
 from warehouse import db
 from warehouse.config import SurveyConfig
+from warehouse.pseudonyms import Pseudonymiser
 
 from .import_kinds import normalise
 from .imports import DATE_FORMATS, BadImport, _decode, _delimiter, _parse_date
@@ -116,9 +117,10 @@ def _number(raw: str, decimal_comma: bool) -> float | None:
 
 
 def parse(path: Path, survey: SurveyConfig, ok: Known, *, wave: str | None = None,
-          date_format: str | None = None) -> SurveyFile:
+          date_format: str | None = None, pseudo: Pseudonymiser | None = None) -> SurveyFile:
     """Read and check `path` line by line against the mapping and the warehouse; BadImport for a file that cannot
-    be read at all (no header, no date column, no mapped question)."""
+    be read at all (no header, no date column, no mapped question). With `pseudo` ([privacy] pseudonymise) a
+    respondent is kept, and matched to the directory, by their pseudonym only."""
     data = path.read_bytes()
     text = _decode(path, data)
     if not text.strip():
@@ -168,6 +170,8 @@ def parse(path: Path, survey: SurveyConfig, ok: Known, *, wave: str | None = Non
         upn = group = None
         if who is not None:
             upn = record[who].strip().lower() or None
+            if upn is not None and pseudo is not None:
+                upn = pseudo.upn(upn)
             if upn is None:
                 bad.append(Rejected(line, header[who], "no respondent"))
             elif upn not in ok.upns:

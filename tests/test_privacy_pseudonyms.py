@@ -88,8 +88,8 @@ def test_names_resolve_only_through_the_identity_table(pair: tuple[str, str]):
     assert all(by_upn[upn] == display and p.upn(upn) == key for key, (upn, display) in names.items())
 
 
-def _disabled_person(path: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The person the admin licence page lists first (licences to remove first: the disabled account)."""
+def _disabled_people(path: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The people the admin licence page lists first (licences to remove first: the disabled accounts)."""
     at = app(load_config(Path(path).with_name("config.toml")), monkeypatch)
     at.run()
     at.switch_page("views/reclaim.py").run()
@@ -100,9 +100,10 @@ def _disabled_person(path: str, monkeypatch: pytest.MonkeyPatch) -> str:
 def test_the_admin_licence_page_shows_names_without_the_key(pair: tuple[str, str], monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv(pseudonyms.ENV, raising=False)  # the dashboard never needs the key
     t = small_tenant(USERS)
-    upn = t.upn[t.licence_cases.index["disabled_account"]]
-    assert _disabled_person(pair[1], monkeypatch) == [f"Disabled Account ({upn})"]
-    assert _disabled_person(pair[0], monkeypatch) == [f"Disabled Account ({upn})"]  # as in clear
+    people = sorted(f"{t.display[i]} ({t.upn[i]})" for i in (t.licence_cases.index["disabled_account"],
+                                                              t.licence_cases.index["disabled_last_week"]))
+    assert sorted(_disabled_people(pair[1], monkeypatch)) == people
+    assert sorted(_disabled_people(pair[0], monkeypatch)) == people  # as in clear
 
 
 def test_resolve_names_off_keeps_no_name_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -110,5 +111,44 @@ def test_resolve_names_off_keeps_no_name_at_all(tmp_path: Path, monkeypatch: pyt
     cfg = collect_days(tmp_path, range(62, 64), privacy="pseudonymise = true\nresolve_names = false", users=20)
     assert cfg.privacy == PrivacyConfig(pseudonymise=True, resolve_names=False)
     assert _hits(cfg.warehouse.path, users=20) == {}
-    shown = _disabled_person(cfg.warehouse.path, monkeypatch)
-    assert len(shown) == 1 and shown[0].startswith("u-")  # the admin page shows the pseudonym
+    shown = _disabled_people(cfg.warehouse.path, monkeypatch)
+    assert shown and all(s.startswith("u-") for s in shown)  # the admin page shows the pseudonyms
+
+
+def test_a_survey_and_an_attendance_list_match_by_pseudonym_and_keep_no_name(
+        pair: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Files that name people (a pulse survey, a training's attendance list) carry clear UPNs: in a pseudonymised
+    warehouse they are matched to the directory by pseudonym, and nothing they name is stored in clear."""
+    import shutil
+
+    from click.testing import CliRunner
+    from privacy_fixtures import write_config
+
+    from connector.cli import cli
+
+    monkeypatch.setenv(pseudonyms.ENV, KEY)
+    shutil.copy(pair[1], tmp_path / "wh.duckdb")
+    config = write_config(tmp_path, "http://127.0.0.1:9", "pseudonymise = true")
+    config.write_text(config.read_text() + '[survey]\nquestions = [{ column = "Recommend", kpi = "nps" }]\n')
+    with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
+        (last,) = con.execute("select max(as_of) from mart_usage_by_group").fetchone()
+    upns = small_tenant(USERS).upn[:12]
+    survey = tmp_path / "pulse.csv"
+    survey.write_text("Email,Completion time,Recommend\n"
+                      + "".join(f"{u.upper()},{last.isoformat()},{9 if i % 3 else 5}\n" for i, u in enumerate(upns)))
+    run = CliRunner().invoke(cli, ["survey", "import", str(survey), "--config", str(config)])
+    assert run.exit_code == 0, run.output
+    with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
+        assert con.execute("select count(distinct upn_key) from survey_answers").fetchone()[0] == len(upns)
+    run = CliRunner().invoke(cli, ["interventions", "add", "--kind", "training", "--title", "Copilot basics",
+                                   "--date", last.isoformat(), "--group", "department:Finance",
+                                   "--no-transform", "--config", str(config)])
+    assert run.exit_code == 0, run.output
+    attendance = tmp_path / "attendance.csv"
+    attendance.write_text("Email\n" + "".join(f"{u}\n" for u in upns))
+    run = CliRunner().invoke(cli, ["interventions", "attendance", "1", str(attendance), "--config", str(config)])
+    assert run.exit_code == 0, run.output
+    with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
+        assert con.execute("select attendees from intervention_attendance where dimension = 'tenant'"
+                           ).fetchone()[0] == len(upns)
+    assert _hits(str(tmp_path / "wh.duckdb")) == {"privacy_identities": ["user_principal_name", "display_name"]}

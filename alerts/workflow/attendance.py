@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warehouse import db, people
+from warehouse import db, people, pseudonyms
 from warehouse.config import Config
 
 from .interventions import InterventionError
@@ -95,13 +95,15 @@ def import_attendance(cfg: Config, intervention_id: int, path: Path, *, session:
     session = (session or path.stem).strip()
     upns = read_upns(path)
     now = datetime.now(UTC)
+    pseudo = pseudonyms.for_config(cfg.privacy)
     with db.writing(cfg.warehouse, wait_seconds=wait_seconds) as con:
+        pseudonyms.verify(con, pseudo)  # a missing or changed key would match nobody: refused instead
         if not con.execute("select 1 from interventions where id = ?", [intervention_id]).fetchone():
             raise InterventionError(f"no intervention #{intervention_id}; `copilot-usage interventions list` "
                                     "shows them")
         if "int_user_groups" not in db.tables(con):
             raise InterventionError("the warehouse has no directory model yet: run `copilot-usage run` first")
-        rows = people.group_counts(con, upns)
+        rows = people.group_counts(con, upns, pseudo)
         counts = [Count(session, *r) for r in rows]
         matched = next((c.attendees for c in counts if c.dimension == "tenant"), 0)
         with db.transaction(con):
