@@ -115,6 +115,11 @@ PARAMS = {
     "groups": "select (list(group_name order by licensed_users desc nulls last, group_name))[1:6] "
               "from mart_acceptance_heatmap where dimension = 'manager' and app = 'any'",
     "top": "select 40",  # groups a heatmap shows when none are picked: dashboards.queries.DEFAULT_GROUPS
+    "min_size": "select min_group_size from _model_params",
+    "wave": "select max(wave) from mart_survey_kpis",  # NULL without an imported survey: an empty result
+    # the names a page of the admin licence list resolves (a clear warehouse: none found, an empty result)
+    "pseudonyms": "select coalesce((list(user_principal_name order by rank))[1:50], []::varchar[]) "
+                  "from mart_reallocation_candidates",
 }
 PARAM = re.compile(r"\$([a-z_]+)")
 
