@@ -52,7 +52,7 @@ try:
     ctx = session.start()
     listed, landing = pages(ctx.viewer, ctx.cfg.privacy.licence_views)
     home = st.Page(lambda: _home(landing), title="Home", url_path="home", default=True, visibility="hidden")
-    page = st.navigation([home, *listed])
+    page = st.navigation([home, *listed], expanded=True)  # every page listed: an admin has 13, past the default 10
     page.run()
 except Refreshing:
     st.info(session.REFRESHING, icon=":material/sync:")

@@ -247,8 +247,9 @@ def idle_cost(cost: pd.DataFrame) -> alt.Chart:
     currency = str(cost["currency"].iloc[0]) if len(cost) else ""
     return alt.Chart(values(data)).mark_line(point=True).encode(
         x=week_x(data),
-        y=alt.Y("idle_monthly_cost:Q", title=f"idle, {currency} a month", axis=alt.Axis(format=",.0f", titleLimit=400)),
+        # the metric above the chart names it; the axis says only the unit (a longer title is clipped at this height)
+        y=alt.Y("idle_monthly_cost:Q", title=f"{currency} a month", axis=alt.Axis(format=",.0f", titleLimit=400)),
         tooltip=[alt.Tooltip("week_start:T", **WEEK_TOOLTIP),
                  alt.Tooltip("idle_monthly_cost:Q", title=f"{currency} a month", format=",.0f"),
                  alt.Tooltip("idle_licences:Q", title="idle licences")],
-    ).properties(height=170)
+    ).properties(height=200)
