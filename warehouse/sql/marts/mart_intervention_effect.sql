@@ -70,7 +70,7 @@ group_stats as (
            count(rate) filter (where before) as n_before, count(rate) filter (where after) as n_after,
            round(avg(rate) filter (where before), 12) as before_rate,
            round(avg(rate) filter (where after), 12) as after_rate,
-           round(regr_slope(rate * 100, k) filter (where not after), 9) as trend,
+           round(round(regr_slope(rate * 100, k) filter (where not after), 12), 9) as trend,
            avg(eligible_users) filter (where before) as size,
            bool_or(suppressed) filter (where before or after) as any_suppressed
     from series group by all

@@ -69,22 +69,24 @@ stats as (
            sum(h_eligible) filter (where in_lb and h_ok) as eligible_pw,
            list(case when h_ok then h_rate end order by h_week_no) filter (where in_lb) as weekly_rates,
            arg_min(h_rate, h_week_no) filter (where in_lb and h_ok) as first_rate,
+           -- the regression sums are rounded twice: DuckDB's threads add them in any order (noise ~1e-15), and a value
+           -- exactly half-way at the 10th digit (rates are ratios of small counts) would round either way at 9 digits
            round(coalesce(var_samp(h_rate) filter (where in_lb and h_ok), 0), 12) as rate_var,
            case when count(*) filter (where in_lb and h_ok) >= 2
-                then round(regr_slope(h_rate * 100, h_week_no) filter (where in_lb and h_ok), 9) end as slope_lb,
-           round(regr_sxx(h_rate * 100, h_week_no) filter (where in_lb and h_ok), 9) as sxx_lb,
-           round(regr_syy(h_rate * 100, h_week_no) filter (where in_lb and h_ok), 9) as syy_lb,
-           round(regr_sxy(h_rate * 100, h_week_no) filter (where in_lb and h_ok), 9) as sxy_lb,
+                then round(round(regr_slope(h_rate * 100, h_week_no) filter (where in_lb and h_ok), 12), 9) end as slope_lb,
+           round(round(regr_sxx(h_rate * 100, h_week_no) filter (where in_lb and h_ok), 12), 9) as sxx_lb,
+           round(round(regr_syy(h_rate * 100, h_week_no) filter (where in_lb and h_ok), 12), 9) as syy_lb,
+           round(round(regr_sxy(h_rate * 100, h_week_no) filter (where in_lb and h_ok), 12), 9) as sxy_lb,
            round(avg(h_rate) filter (where in_lb and h_ok), 12) as mean_rate_lb,
            round(avg(h_eligible) filter (where in_lb and h_ok), 12) as mean_eligible_lb,
            count(*) filter (where h_ok) as trend_n,
            case when count(*) filter (where h_ok) >= 2
-                then round(regr_slope(h_rate * 100, h_week_no) filter (where h_ok), 9) end as slope_tr,
-           round(regr_sxx(h_rate * 100, h_week_no) filter (where h_ok), 9) as sxx_tr,
-           round(regr_syy(h_rate * 100, h_week_no) filter (where h_ok), 9) as syy_tr,
-           round(regr_sxy(h_rate * 100, h_week_no) filter (where h_ok), 9) as sxy_tr,
-           round(regr_avgx(h_rate * 100, h_week_no) filter (where h_ok), 9) as avgx_tr,
-           round(regr_avgy(h_rate * 100, h_week_no) filter (where h_ok), 9) as avgy_tr,
+                then round(round(regr_slope(h_rate * 100, h_week_no) filter (where h_ok), 12), 9) end as slope_tr,
+           round(round(regr_sxx(h_rate * 100, h_week_no) filter (where h_ok), 12), 9) as sxx_tr,
+           round(round(regr_syy(h_rate * 100, h_week_no) filter (where h_ok), 12), 9) as syy_tr,
+           round(round(regr_sxy(h_rate * 100, h_week_no) filter (where h_ok), 12), 9) as sxy_tr,
+           round(round(regr_avgx(h_rate * 100, h_week_no) filter (where h_ok), 12), 9) as avgx_tr,
+           round(round(regr_avgy(h_rate * 100, h_week_no) filter (where h_ok), 12), 9) as avgy_tr,
            round(avg(h_rate) filter (where h_ok), 12) as mean_rate_tr,
            round(avg(h_eligible) filter (where h_ok), 12) as mean_eligible_tr
     from windows
