@@ -52,22 +52,25 @@ def _words(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
+def _named(text: str, words_of: dict[str, tuple[str, ...]]) -> str | None:
+    """The key of `words_of` that free text names: the key itself or one of its usual words (case, punctuation
+    and spacing ignored)."""
+    w = _words(text)
+    return next((key for key, words in words_of.items() if w == _words(key) or w in words), None)
+
+
 def normalise_kind(text: str) -> str:
     """The kind a free-text kind names ("Workshop", "office-hours", "Prompt Pack"); InterventionError if none."""
-    w = _words(text)
-    for kind, words in _KIND_WORDS.items():
-        if w == _words(kind) or w in words:
-            return kind
-    raise InterventionError(f"kind {text.strip()!r} is not one of {', '.join(KINDS)} (or a usual word for one)")
+    if (kind := _named(text, _KIND_WORDS)) is None:
+        raise InterventionError(f"kind {text.strip()!r} is not one of {', '.join(KINDS)} (or a usual word for one)")
+    return kind
 
 
 def normalise_dimension(text: str) -> str:
     """The group dimension a free-text dimension names; InterventionError if none."""
-    w = _words(text)
-    for dim, words in _DIM_WORDS.items():
-        if w == _words(dim) or w in words:
-            return dim
-    raise InterventionError(f"dimension {text.strip()!r} is not one of {', '.join(GROUP_DIMENSIONS)}")
+    if (dim := _named(text, _DIM_WORDS)) is None:
+        raise InterventionError(f"dimension {text.strip()!r} is not one of {', '.join(GROUP_DIMENSIONS)}")
+    return dim
 
 
 @dataclass(frozen=True)
